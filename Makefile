@@ -75,8 +75,9 @@ install: build
 	install -m 644 tasks/samples/* $(DESTDIR)$(PREFIX)/share/evalpipe/tasks/samples/
 
 # The integration tests need the real small model server: set it up (cached) first.
+# The oracle venv holds the reference's Python libraries, for differential tests only.
 test:
-	eval "$$(bin/llm-setup)" && export LLAMA_SERVER LLM_MODEL && swift test
+	eval "$$(bin/llm-setup)" && eval "$$(bin/oracle-setup)" && export LLAMA_SERVER LLM_MODEL ORACLE_PYTHON && swift test
 
 demo: build
 	bin/demo
