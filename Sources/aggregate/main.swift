@@ -34,7 +34,7 @@ struct Aggregate: ParsableCommand {
         while let rec = try reader.nextRecord() {
             do { try agg.add(rec.fields) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
         }
-        FileHandle.standardOutput.write(Data(format.render(agg.report(), catalog: catalog).utf8))
+        try StandardStream.out(format.render(agg.report(), catalog: catalog))
     }
 }
 
