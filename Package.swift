@@ -42,5 +42,6 @@ let package = Package(
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "IntegrationTests", dependencies: ["EvalCore"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "FuzzTests", dependencies: ["EvalCore", "HTTP", "Prompting", "ModelClient", "Reasoning", "Scoring", "Aggregation"]),
     ]
 )
