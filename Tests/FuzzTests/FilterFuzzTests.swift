@@ -204,7 +204,7 @@ struct Mutator {
         case 18: return .string(String(int(1_000_000)))
         case 19: return .double(Double(int(1000)) + 0.5)
         case 20: return .string("\\boxed{" + String(repeating: "{", count: int(200)) + "}")
-        case 21: return .array([.string("A"), .null, .int(3)])
+        case 21: return int(2) == 0 ? .int(Int64(2 + int(1100))) : .int(.max - Int64(int(3)))
         case 22: return .object(["content": .null, "role": .int(1)])
         default: return .string(["A", "B", "yes", "\u{FF21}", "-", "1/2", "$\\frac{1}{2}$", "None"][int(8)])
         }
