@@ -34,7 +34,11 @@ public struct EvalError: Error, CustomStringConvertible, Sendable {
 
 /// stderr, unbuffered, one line per call: logs, warnings and progress never touch stdout.
 public enum Log {
-    public static func line(_ s: String) { raw(s + "\n") }
+    /// One line, whatever the message holds: a newline from a value (a settings name, a server's
+    /// text) is shown as `\n`, so every error stays the one line the conventions promise.
+    public static func line(_ s: String) {
+        raw(s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n") + "\n")
+    }
 
     /// A closed or full stderr (`2>&-`, `2>/dev/full`) loses the message, never the run:
     /// FileHandle's write traps on a failed write(2), so this calls write(2) itself.

@@ -72,6 +72,7 @@ struct Submit: ParsableCommand {
         let repo = location.repoPath, conf = location.confPath
         let svc = try ServiceConfig.load(name: service, conf: conf)
         let modelRef = try ModelRef(model)
+        try ScriptValue.check(customSettings, .pathComponent, field: "--custom-settings")
         let catalog = TaskCatalog(directory: repo + "/tasks")
         let names: [String]
         switch (tasks, suite) {
@@ -126,6 +127,7 @@ struct StatusCommand: ParsableCommand {
             }
             queue = Queue.parse(r.stdout, scheduler: svc.scheduler)
         }
+        try ScriptValue.check(customSettings, .pathComponent, field: "--custom-settings")
         let run = try ModelRef(model).runDirectory(results: location.resultsPath, settings: customSettings)
         try StandardStream.out(StatusTable.format(try StatusTable.collect(run: run, queue: queue)))
     }

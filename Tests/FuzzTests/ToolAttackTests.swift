@@ -82,6 +82,20 @@ import Testing
         }
     }
 
+    /// A newline in a value is refused before anything is written, in one line of stderr.
+    @Test func aNewlineInCustomSettingsIsOneLineErrorAndNoScript() throws {
+        let d = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let r = try Self.sh("""
+            evalpipe-jobs submit --repo . --service slurm --node gpu_1 --model hosted_vllm/Qwen/Qwen3-8B \
+              --custom-settings $'reasoning\ntouch \(d)/pwned' --tasks gpqa_diamond --results \(d)/results --dry-run
+            """)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("evalpipe-jobs: --custom-settings: control character U+000A in \"reasoning\\ntouch "), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: d + "/results") && !FileManager.default.fileExists(atPath: d + "/pwned"))
+    }
+
     @Test func anIndexAtTheEdgeOf64BitsKeepsTheRecordsBeforeIt() throws {
         let d = try Self.tempDir()
         defer { try? FileManager.default.removeItem(atPath: d) }
