@@ -34,8 +34,7 @@ struct FetchTask: ParsableCommand {
     @Option(help: "Dataset revision (branch, tag or commit) instead of the task file's (default main).")
     var revision: String?
 
-    @Option(help: "Directory of task files, searched first.")
-    var tasks: String?
+    @OptionGroup var taskOptions: TaskOptions
 
     @Flag(help: "List the tasks with their dataset repository and whether their files are in the cache.")
     var list = false
@@ -56,7 +55,7 @@ struct FetchTask: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = TaskCatalog(directory: tasks)
+        let catalog = taskOptions.catalog
         if list { return try listTasks(catalog) }
         let settings = HubSettings()
         let locator = try Fetch.locator(data: data, settings: settings, progress: progress || Log.stderrIsTerminal)
@@ -119,8 +118,6 @@ struct FetchTask: ParsableCommand {
     }
 
     private static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
-
-    static func main() { Self.runMain() }
 }
 
-FetchTask.main()
+FetchTask.runMain()
