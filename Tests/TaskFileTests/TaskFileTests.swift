@@ -45,7 +45,7 @@ import Testing
                     out.append("\(name): headline.metric '\(h.metric)' is not in scoring.metrics")
                 }
                 for key in task.headline?.swallow ?? [] {
-                    if let metric = key.metric, !scoring.metrics.contains(metric) {
+                    for metric in (key.metric.map { [$0] } ?? []) + (key.average ?? []) where !scoring.metrics.contains(metric) {
                         out.append("\(name): headline.swallow.\(key.key): metric '\(metric)' is not in scoring.metrics")
                     }
                 }
