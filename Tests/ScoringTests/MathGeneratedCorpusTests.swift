@@ -31,7 +31,7 @@ import Testing
                     + "pred \(c["response"]!.string!.debugDescription) → \(record["responses"]!.array![0]["extracted"]!)")
             }
         }
-        #expect(total == 7261)
+        #expect(total == 9199)
         #expect(ones > 2000 && total - ones > 2000, "both verdicts are well represented")
         #expect(misses == [], "\(total - misses.count)/\(total) agree")
     }

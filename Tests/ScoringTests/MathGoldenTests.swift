@@ -41,9 +41,8 @@ final class MathGoldenTests: XCTestCase {
     /// Peer cases we do not reproduce yet, by class (tasks/math_500.yaml lists them with examples):
     /// `\approx` chains (0126); matrix arithmetic and `array` (0131–0144); `\sec` (0140); relations
     /// solved as sets (0192, 0217); `(p,q)=…` (0190, 0210); lists of equations (0220–0223).
-    static let knownPeerMisses = Set(["0190", "0210", "0217", "0220", "0222", "0223"].map { "peer-lighteval-extractive-match-" + $0 }
-        + ["0172",
-           "0192", "0199", "0226", "0228", "0229"].map { "peer-math-verify-" + $0 })
+    static let knownPeerMisses = Set(["0217", "0220", "0222", "0223"].map { "peer-lighteval-extractive-match-" + $0 }
+        + ["0199", "0226", "0228", "0229"].map { "peer-math-verify-" + $0 })
 
     func testPeerLightevalExtractiveMatch() throws { try peer("peer-lighteval-extractive-match.jsonl") }
     func testPeerMathVerify() throws { try peer("peer-math-verify.jsonl") }

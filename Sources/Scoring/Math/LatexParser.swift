@@ -21,8 +21,12 @@ struct LatexParser {
     /// The reference reads `1,234` (only digit groups) as one number, not a set.
     private static let commaNumber = try! PythonRegex(#"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$"#)
 
+    /// Longer answers are not parsed (a parse failure): no benchmark answer comes near it, and it
+    /// bounds the work one degenerate answer can cause.
+    static let maxLength = 4000
+
     static func parse(_ latex: String) -> MathExpr? {
-        guard latex.utf16.count <= 4000 else { return nil }
+        guard latex.utf16.count <= maxLength else { return nil }
         if commaNumber.firstMatch(latex) != nil {
             return Rational.decimal(latex.filter { $0 != "," && !$0.isWhitespace }).map { $0.isInteger ? .number($0) : .float($0) }
         }
@@ -187,6 +191,9 @@ struct LatexParser {
             } else { break }
             i += 1
             let r = try setExpr()
+            // The reference's set relation: `(a, b) = …` has a tuple of symbols on the left, which
+            // alone would read as the interval (a, b).
+            if op == "=", case .interval(.symbol(let a), .symbol(let b), true, true) = lhs { lhs = .tuple([.symbol(a), .symbol(b)]) }
             switch lhs {
             case .and(let xs): lhs = .and(xs + [.relation(op, xs.last!.rhs!, r)])
             case .relation(_, _, let prev): lhs = .and([lhs, .relation(op, prev, r)])

@@ -118,6 +118,73 @@ SHAPES = [
     ("1\\leq|z|\\leq \\frac{3}{2}", ["[-\\frac{3}{2},-1] \\cup [1,\\frac{3}{2}]", "1 \\le |z| \\le 1.5"], ["[1, 3/2]"]),
 ]
 
+# Shapes written inside longer answers: several boxes, reasoning with other numbers, unclosed
+# <think>, Japanese answer words, equations and lists.
+MORE_SHAPES = [
+    ("-7", ["-7", "−7", "x = -7", "-7.0"], ["7", "-8"]),
+    ("-\\frac{1}{3}", ["-\\frac{1}{3}", "−\\frac13", "-1/3", "-0.33333"], ["\\frac{1}{3}", "-0.33"]),
+    ("\\frac{\\pi}{6}", ["\\frac{\\pi}{6}", "\\pi/6", "30^\\circ", "0.5236"], ["\\frac{\\pi}{3}"]),
+    ("4\\pi", ["4\\pi", "4π", "\\pi \\cdot 4", "12.56637"], ["2\\pi"]),
+    ("2+\\sqrt{3}", ["2+\\sqrt{3}", "\\sqrt{3}+2", "2 + \\sqrt3", "3.73205"], ["2-\\sqrt{3}"]),
+    ("(-1, 3)", ["(-1, 3)", "(−1, 3)", "\\left(-1,3\\right)", "-1<x<3", "x \\in (-1, 3)"], ["[-1, 3]", "(-3, 1)"]),
+    ("[0, \\infty)", ["[0, \\infty)", "[0,\\infty)", "x \\ge 0", "x\\geq0"], ["(0, \\infty)"]),
+    ("(-\\infty, -1) \\cup (1, \\infty)", ["(-\\infty,-1)\\cup(1,\\infty)", "(1,\\infty)\\cup(-\\infty,-1)", "|x|>1"], ["(-1,1)"]),
+    ("(4, -1)", ["(4, -1)", "(4,−1)", "(x,y)=(4,-1)", "x=4, y=-1"], ["(-1, 4)"]),
+    ("(3, 5, 7)", ["(3,5,7)", "(3, 5, 7)"], ["(7,5,3)"]),
+    ("\\begin{pmatrix} 3 \\\\ -2 \\end{pmatrix}", ["\\begin{pmatrix} 3 \\\\ -2 \\end{pmatrix}", "\\begin{bmatrix}3\\\\-2\\end{bmatrix}", "\\begin{pmatrix}3\\\\−2\\end{pmatrix}", "(3,-2)"], ["\\begin{pmatrix} -2 \\\\ 3 \\end{pmatrix}"]),
+    ("\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}", ["\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}", "2\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "\\begin{bmatrix}2&0\\\\0&2\\end{bmatrix}", "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}", "\\begin{pmatrix} 2 & 0 \\\\ 0 & 2 \\end{pmatrix}^T"], ["\\begin{pmatrix} 2 & 0 \\\\ 0 & 1 \\end{pmatrix}"]),
+    ("-2", ["\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix}", "\\det\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "-2"], ["2"]),
+    ("2 - 3i", ["2-3i", "2 − 3i", "-3i + 2", "2-3\\cdot i"], ["2+3i", "3-2i"]),
+    ("\\frac{1}{2} + \\frac{\\sqrt{3}}{2}i", ["\\frac{1}{2} + \\frac{\\sqrt{3}}{2}i", "\\frac{1+i\\sqrt{3}}{2}", "0.5+0.86603i"], ["\\frac{1}{2} - \\frac{\\sqrt{3}}{2}i"]),
+    ("x \\le -2", ["x \\le -2", "x ≤ −2", "(-\\infty, -2]", "-2 \\ge x"], ["x < -2", "x \\ge -2"]),
+    ("0 < x < 1", ["0 < x < 1", "(0, 1)", "0<x<1", "x > 0 \\text{ and } x < 1"], ["[0,1]", "0 \\le x \\le 1"]),
+    ("\\frac{3}{2} \\le x \\le 4", ["\\frac{3}{2} \\le x \\le 4", "[\\frac32, 4]", "1.5 \\le x \\le 4", "[1.5, 4]"], ["(1.5, 4)"]),
+    ("a=3, b=-1", ["a=3, b=-1", "(a,b)=(3,-1)", "a = 3 \\text{ and } b = -1", "3, -1"], ["a=-1, b=3"]),
+    ("f^{-1}(x) = \\frac{x-1}{2}", ["f^{-1}(x) = \\frac{x-1}{2}", "\\frac{x-1}{2}", "\\frac{x}{2}-\\frac12"], ["2x+1"]),
+    ("\\csc^2 \\theta", ["\\csc^2 \\theta", "\\cot^2\\theta + 1", "\\frac{1}{\\sin^2 \\theta}"], ["\\cot^2 \\theta"]),
+    ("\\arctan 1", ["\\arctan 1", "\\frac{\\pi}{4}", "\\tan^{-1}(1)", "0.7854"], ["\\frac{\\pi}{2}"]),
+    ("\\log_3 5", ["\\log_3 5", "\\frac{\\log 5}{\\log 3}", "\\frac{\\ln 5}{\\ln 3}"], ["\\log_5 3"]),
+    ("10\\%", ["10\\%", "10%", "0.1", "10 percent", "\\frac{1}{10}"], ["1\\%", "100\\%"]),
+    ("45^\\circ", ["45^\\circ", "45°", "45", "\\frac{\\pi}{4}"], ["90^\\circ"]),
+    ("\\$1,\\!250", ["\\$1,250", "1250", "\\$1250", "1,250 dollars"], ["\\$125"]),
+    ("1{,}000{,}000", ["1000000", "1,000,000", "10^6"], ["100000"]),
+    ("\\text{(A)}", ["\\text{(A)}", "A", "(A)", "\\textbf{(A)}"], ["B", "(C)"]),
+    ("\\text{Tuesday}", ["\\text{Tuesday}", "Tuesday", "\\text{tuesday}"], ["\\text{Monday}"]),
+    ("\\pm 2", ["\\pm 2", "±2", "2, -2", "-2, 2", "x = \\pm 2"], ["2"]),
+    ("-\\infty", ["-\\infty", "−\\infty", "-∞"], ["\\infty"]),
+    ("x=-3 \\text{ or } x=2", ["x=-3 \\text{ or } x=2", "-3, 2", "2, -3", "x = -3, x = 2", "\\{-3, 2\\}"], ["-3"]),
+    ("y = -\\frac{1}{2}x + 4", ["y = -\\frac{1}{2}x + 4", "y=-\\frac{x}{2}+4", "y = 4 - 0.5x"], ["y = \\frac{1}{2}x + 4"]),
+    ("2^{10}", ["2^{10}", "1024", "1,024"], ["2^{9}"]),
+    ("\\sqrt{2}", ["\\sqrt{2}", "\\sqrt2", "2^{1/2}", "1.41421", "\\frac{2}{\\sqrt{2}}"], ["2", "\\sqrt{3}"]),
+]
+
+MORE_STYLES = [
+    "<think>\nOkay, so we need the value. Let me compute: 3 + 4 = 7, and then the answer is $\\boxed{%s}$",
+    "<think>\nHmm. Possibly 12. Let me check again.\n\nActually the final answer is %s",
+    "First, $\\boxed{12}$ is tempting, but the final answer is $\\boxed{%s}$.",
+    "We get \\boxed{%s} and \\boxed{%s}.",
+    "The two candidates are $\\boxed{%s}$ or $\\boxed{0}$.",
+    "Thus, $\\boxed{3}$, so finally \\boxed{%s}",
+    "Step 1: $x^2 = 16$.\nStep 2: so $x = 4$.\n\nTherefore, the final answer is: $\\boxed{%s}$. I hope it is correct",
+    "回答：$\\boxed{%s}$",
+    "回答: %s",
+    "**回答**：$%s$",
+    "答え：%s です。",
+    "答えは \\(%s\\) となります。",
+    "最終的な答え：$$%s$$",
+    "よって答えは$\\boxed{%s}$である。",
+    "The answer is $%s$, since $2+2=4$.",
+    "So, the answer is: $%s$",
+    "## Final Answer\n\n$$\\boxed{%s}$$",
+    "The final answer is $\\boxed{%s}$",
+    "Answer: $\\boxed{%s}$\n\nNote: we used $x=2$ earlier.",
+    "Final answer: %s.",
+    "Hence the answer is \\[\\boxed{%s}\\]",
+    "\\(\\boxed{%s}\\)",
+    "$$\n\\boxed{%s}\n$$",
+    "the answer: **%s**",
+]
+
 AIME_GOLDS = ["204", "25", "588", "73", "236", "1", "0", "104", "321", "907", "80", "033", "999", "017", "468", "113", "371"]
 
 EN_STYLES = [
@@ -190,6 +257,15 @@ def cases():
                 add("math_500", gold, EN_STYLES[s] % form.translate(FULLWIDTH), [kind, "fullwidth", "style-%d" % s])
         # The solution around the boxed gold, as MATH-500 writes it.
         add("math_500", gold, "Therefore, the final answer is: $\\boxed{%s}$. I hope it is correct" % gold, ["gold-form"])
+    for gold, equal, wrong in MORE_SHAPES:
+        for form, kind in [(f, "equal-form") for f in equal] + [(f, "other-form") for f in wrong]:
+            for s in rng.sample(range(len(MORE_STYLES)), 10):
+                style = MORE_STYLES[s]
+                text = style % ((form, form) if style.count("%s") == 2 else form)
+                add("math_500", gold, text, [kind, "more-style-%d" % s])
+            s = rng.randrange(len(MORE_STYLES))
+            if MORE_STYLES[s].count("%s") == 1:
+                add("math_100_japanese", gold, MORE_STYLES[s] % form, [kind, "more-style-%d" % s])
     for gold in AIME_GOLDS:
         v = int(gold)
         forms = [str(v), gold, "%d.0" % v, "{:,}".format(v), "\\text{%d}" % v, str(v + 1), str(v * 10), "-%d" % v,
