@@ -38,9 +38,9 @@ final class MathGoldenTests: XCTestCase {
         XCTAssertEqual(misses, [], "\(total - misses.count)/\(total) agree")
     }
 
-    /// Peer cases we do not reproduce yet, by class (tasks/math_500.yaml lists them with examples):
-    /// `\approx` chains (0126); matrix arithmetic and `array` (0131–0144); `\sec` (0140); relations
-    /// solved as sets (0192, 0217); `(p,q)=…` (0190, 0210); lists of equations (0220–0223).
+    /// Peer cases we do not reproduce yet, by class (tasks/math_500.yaml lists them): a relation on
+    /// a function value solved as a set (`0<f(x)<1` = (0,1): 0217, 0199); lists of equations joined
+    /// by `\quad` against two boxes (0220–0223, 0226–0229).
     static let knownPeerMisses = Set(["0217", "0220", "0222", "0223"].map { "peer-lighteval-extractive-match-" + $0 }
         + ["0199", "0226", "0228", "0229"].map { "peer-math-verify-" + $0 })
 

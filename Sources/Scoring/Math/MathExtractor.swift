@@ -48,19 +48,27 @@ struct MathExtraction: Sendable {
     /// saves a regex scan of the whole text, most of `score`'s time.
     static func run(_ text: String, _ gated: [GatedPattern]) -> [any Answer] {
         var folded: String?
-        let active = gated.filter { g in
-            switch g.needle {
-            case nil: return true
-            case .exact(let n)?: return text.includes(n)
-            case .caseless(let n)?:
-                if folded == nil { folded = text.asciiCaseFolded }
-                return folded!.includes(n)
-            case .closedBox?:
-                guard let open = text.utf8Occurrences(of: "\\boxed{", limit: 1).first else { return false }
-                return text.utf8.lastIndex(of: UInt8(ascii: "}")).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) >= open + 8 } ?? false
-            }
-        }
+        let active = gated.filter { admits($0.needle, text, folded: &folded) }
         return TargetExtraction.extract(text, patterns: active.map(\.pattern))
+    }
+
+    static func admits(_ needle: Needle?, _ text: String) -> Bool {
+        var folded: String?
+        return admits(needle, text, folded: &folded)
+    }
+
+    /// Whether `text` has what the pattern needs; `folded` caches the case-folded text.
+    static func admits(_ needle: Needle?, _ text: String, folded: inout String?) -> Bool {
+        switch needle {
+        case nil: return true
+        case .exact(let n)?: return text.includes(n)
+        case .caseless(let n)?:
+            if folded == nil { folded = text.asciiCaseFolded }
+            return folded!.includes(n)
+        case .closedBox?:
+            guard let open = text.utf8Occurrences(of: "\\boxed{", limit: 1).first else { return false }
+            return text.utf8.lastIndex(of: UInt8(ascii: "}")).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) >= open + 8 } ?? false
+        }
     }
 
     // MARK: patterns
