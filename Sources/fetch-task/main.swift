@@ -62,11 +62,14 @@ struct FetchTask: ParsableCommand {
         let locator = try Fetch.locator(data: data, settings: settings, progress: progress || Log.stderrIsTerminal)
         if prefetch { return try prefetchTasks(catalog, locator) }
         let (spec, subset) = try catalog.resolve(names[0])
+        // Every subset's files are found before the first row is written: a subset with no data of
+        // its own fails the run instead of yielding a partial one.
+        let plans = try Fetch.subsets(of: spec, requested: subset, singleFile: locator is LocalFile).map {
+            try Fetch.plan(task: spec, subset: $0, locator: locator, revision: revision)
+        }
         let writer = RecordWriter()
         do {
-            for s in try Fetch.subsets(of: spec, requested: subset, singleFile: locator is LocalFile) {
-                try Fetch.records(task: spec, subset: s, locator: locator, limit: limit, revision: revision) { try writer.write($0) }
-            }
+            for plan in plans { try Fetch.records(plan, limit: limit) { try writer.write($0) } }
             try writer.flush()
         } catch {
             try? writer.flush()  // rows already read stay written
