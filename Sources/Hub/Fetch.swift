@@ -13,7 +13,9 @@ public enum Fetch {
         guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) else {
             throw EvalError("no such file or directory", file: data, hint: "--data takes a data file or a snapshot directory")
         }
-        return isDirectory.boolValue ? SnapshotDirectory(path: data) : LocalFile(path: data)
+        return isDirectory.boolValue
+            ? SnapshotDirectory(path: data, missingHint: "read one subset with TASK:SUBSET, or one file with --data FILE")
+            : LocalFile(path: data)
     }
 
     /// The dataset source of one subset: its own (`subset_datasets`), else the task's with the

@@ -75,7 +75,8 @@ public final class HubDownloader: DatasetLocator {
     /// directory, the commit, and the files.
     public func model(_ repo: String, revision: String?) throws -> (snapshot: String, commit: String, files: [String]) {
         let revision = revision ?? "main"
-        let info = try repositoryInfo(repo, .model, revision: revision)
+        let info: Info
+        do { info = try repositoryInfo(repo, .model, revision: revision) } catch let failure as Unreachable { throw failure.error }
         let snapshot = try fill(repo, .model, info: info, revision: revision, paths: info.files)
         return (snapshot, info.commit, info.files)
     }
@@ -85,7 +86,12 @@ public final class HubDownloader: DatasetLocator {
     private func fill(_ repo: String, _ kind: RepoKind, info: Info, revision: String, paths: [String]) throws -> String {
         let snapshot = cache.repositoryDirectory(repo, kind: kind) + "/snapshots/" + info.commit
         let missing = paths.filter { !FileManager.default.fileExists(atPath: snapshot + "/" + $0) }
-        let blobs = try missing.map { try blob(repo, kind, commit: info.commit, path: $0) }
+        let blobs: [String]
+        do {
+            blobs = try missing.map { try blob(repo, kind, commit: info.commit, path: $0) }
+        } catch let failure as Unreachable {
+            throw failure.error
+        }
         for (path, etag) in zip(missing, blobs) { try link(snapshot, path, etag) }
         if revision != info.commit { try writeRef(repo, kind, revision: revision, commit: info.commit) }
         return snapshot
