@@ -48,7 +48,10 @@ final class ZipArchive {
 
     /// A byte source streaming one member's uncompressed bytes.
     func open(_ member: Member) throws -> ByteSource {
-        let local = try ZipArchive.read(fd, fileSize, at: member.headerOffset, count: 30)
+        let local: [UInt8]
+        do { local = try ZipArchive.read(fd, fileSize, at: member.headerOffset, count: 30) } catch {
+            throw EvalError("member \(member.name): \(error)", file: path)
+        }
         guard ZipArchive.u32(local, 0) == 0x0403_4B50 else { throw EvalError("member \(member.name): no local header", file: path) }
         let start = member.headerOffset + 30 + Int(ZipArchive.u16(local, 26)) + Int(ZipArchive.u16(local, 28))
         guard start <= fileSize, member.compressedSize <= fileSize - start else {

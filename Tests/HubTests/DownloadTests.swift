@@ -200,6 +200,25 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         #expect(!FileManager.default.fileExists(atPath: files[0] + ".incomplete"))
     }
 
+    /// With one attempt per run, the first run fails with a clear line and the next one finishes.
+    @Test(arguments: [
+        (["--oversize", "test.parquet"], "the body is longer than the \(sample.count) bytes declared, starting again from zero"),
+        (["--undersize", "test.parquet"], "\(sample.count / 2) of \(sample.count) bytes arrived"),
+        (["--drop", "test.parquet", "--no-range"], "transfer closed with"),
+    ]) func aFailedRunIsFinishedByTheNext(_ options: [String], _ reason: String) throws {
+        try publish(root, "org/data", "test.parquet", sample)
+        let server = try HubServer(root: root, options: options)
+        var s = settings(server)
+        s.attempts = 1
+        let src = try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#)
+        let message = failure { _ = try HubDownloader(cache: HubCache(root: cacheRoot), settings: s, progress: false).files(for: src) }
+        #expect(message.hasPrefix("test.parquet: ") && message.contains(reason)
+            && message.hasSuffix(", after 1 attempts (check the network or HF_ENDPOINT (\(server.endpoint)); run again to continue)"), "\(message)")
+        let files = try HubDownloader(cache: HubCache(root: cacheRoot), settings: s, progress: false).files(for: src)
+        #expect(try rows(files[0]).count == 240)
+        #expect(strayFiles() == [])
+    }
+
     @Test func aWrongPartialFileIsReplaced() throws {
         try publish(root, "org/data", "test.parquet", sample)
         var digest = SHA256(); digest.update(sample)

@@ -267,6 +267,49 @@ let tinyParquet = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtu
         #expect(failure { _ = try ZipArchive(path: tmp.path + "/cut.zip") } == "\(tmp.path)/cut.zip: not a ZIP archive (no end of central directory)")
     }
 
+    /// Members larger than the read buffers (64 KiB in, 64 KiB out), stored and deflated.
+    @Test func largeMembersStream() throws {
+        let path = tmp.path + "/big.zip"
+        let rows = (0..<5000).map { "{\"i\": \($0), \"text\": \"row \($0) of a member larger than one buffer\"}\n" }.joined()
+        try makeZip(path, [["d.jsonl", rows, "deflated"], ["s.jsonl", rows, "stored"]])
+        let zip = try ZipArchive(path: path)
+        for m in zip.members {
+            let reader = try DataFile.open(zip, member: m)
+            var n = 0
+            while let r = try reader.next() { #expect(r["i"] == JSONValue(n)); n += 1 }
+            #expect(n == 5000)
+        }
+    }
+
+    /// Mutated archives: each member reads or fails with an error naming the archive, never a trap.
+    @Test func mutatedArchivesFailCleanly() throws {
+        let path = tmp.path + "/m.zip"
+        let text = (0..<50).map { "q\($0),\"a, \($0)\",b,c,d,A\n" }.joined()
+        try makeZip(path, [["JMMLU/test/x.csv", "question,A,B,C,D,answer\n" + text, "deflated"],
+                           ["JMMLU/test/y.csv", "question,A,B,C,D,answer\n" + text, "stored"],
+                           ["__MACOSX/JMMLU/test/._x.csv", "fork", "stored"]])
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var rng = SplitMix64(seed: 15)
+        var failed = 0
+        for n in 0..<600 {
+            var b = original
+            if n % 5 == 4 { b = Array(b.prefix(Int(rng.next() % UInt64(b.count)))) }
+            for _ in 0..<(1 + rng.next() % 4) {
+                let p = Int(rng.next() % UInt64(b.count))
+                b[p] = rng.next() % 3 == 0 ? 0xFF : UInt8(truncatingIfNeeded: rng.next())
+            }
+            try write(b, path)
+            do {
+                let zip = try ZipArchive(path: path)
+                for m in zip.members { let r = try DataFile.open(zip, member: m); while try r.next() != nil {} }
+            } catch let e as EvalError {
+                failed += 1
+                #expect(e.file?.hasPrefix(path) == true, "case \(n): \(e)")
+            }
+        }
+        #expect(failed > 300)
+    }
+
     @Test func notAnArchive() throws {
         try write("plain text, no archive", tmp.path + "/n.zip")
         #expect(failure { _ = try ZipArchive(path: tmp.path + "/n.zip") } == "\(tmp.path)/n.zip: not a ZIP archive (no end of central directory)")
