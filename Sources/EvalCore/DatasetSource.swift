@@ -2,7 +2,7 @@
 ///
 /// `files` are patterns relative to the repository root, as a dataset card's `configs: data_files`
 /// writes them: `*` matches within one path segment, `{config}` is the config (fetch-task puts a
-/// subset there). Every pattern must match at least one file; there is no format preference and no
+/// subset there) and `{split}` the split. Every pattern must match at least one file; there is no format preference and no
 /// guessing. `members` names, the same way, the members to read inside each `.zip` file.
 public struct DatasetSource: Decodable, Sendable {
     public var repo: String
@@ -37,16 +37,17 @@ public struct DatasetSource: Decodable, Sendable {
         }
     }
 
-    /// `patterns` with `{config}` replaced by the config; nil when a pattern needs one and there is none.
+    /// `patterns` with `{config}` and `{split}` replaced; nil when a pattern needs a config and
+    /// there is none.
     public func expand(_ patterns: [String]) -> [String]? {
         var out: [String] = []
         for p in patterns {
+            var p = p.replacingOccurrences(of: "{split}", with: split)
             if p.contains("{config}") {
                 guard let config else { return nil }
-                out.append(p.replacingOccurrences(of: "{config}", with: config))
-            } else {
-                out.append(p)
+                p = p.replacingOccurrences(of: "{config}", with: config)
             }
+            out.append(p)
         }
         return out
     }

@@ -88,6 +88,8 @@ private func fakeCache(in root: String) throws -> String {
     @Test func configPatternShardsInOrder() throws {
         #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "test", "files": ["{config}/test-*.jsonl"]}"#)
             == ["anatomy/test-00000-of-00002.jsonl", "anatomy/test-00001-of-00002.jsonl"])
+        #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "validation", "files": ["{config}/{split}-*.jsonl"]}"#)
+            == ["anatomy/validation-00000-of-00001.jsonl"])
         // No format preference: a pattern naming both formats is the task's mistake, shown as read.
         #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "test", "files": ["{config}/test-*"]}"#)
             == ["anatomy/test-00000-of-00001.parquet", "anatomy/test-00000-of-00002.jsonl", "anatomy/test-00001-of-00002.jsonl"])
