@@ -124,9 +124,12 @@ public final class HubDownloader: DatasetLocator {
         guard !HubName.isCommit(revision) || sha == revision else {
             throw EvalError("asked for commit \(revision) of \(repo), the Hub answered \(sha)", hint: "is HF_ENDPOINT a Hub?")
         }
+        var files = (json["siblings"]?.array ?? []).compactMap { $0.object?["rfilename"]?.string }
+        // As huggingface_hub does since late 2025: a large (or empty) `siblings` may be cut short by
+        // the Hub's caches; the paginated tree listing is complete.
+        if files.isEmpty || files.count >= HubDownloader.siblingsTrusted { files = try tree(repo, kind, commit: sha) }
         // A name that could leave the snapshot directory is not a file we will ever fetch.
-        let files = (json["siblings"]?.array ?? []).compactMap { $0.object?["rfilename"]?.string }.filter(HubName.isRelativePath)
-        let info = Info(commit: sha, files: files)
+        let info = Info(commit: sha, files: files.filter(HubName.isRelativePath))
         infos[key] = info
         commits[key] = sha
         return info
@@ -134,6 +137,41 @@ public final class HubDownloader: DatasetLocator {
 
     /// Listings are kept whole up to this size (30,000 files take about 2 MB).
     static let listingLimit = 256 << 20
+    /// Below this many `siblings`, the revision's own listing is taken as complete.
+    static let siblingsTrusted = 1000
+
+    /// `GET /api/{kind}/{repo}/tree/{commit}?recursive=true`, page after page (`Link: <…>; rel="next"`):
+    /// every file's path. Next pages must be on HF_ENDPOINT, which is the only host the token goes to.
+    private func tree(_ repo: String, _ kind: RepoKind, commit: String) throws -> [String] {
+        var next: String? = "\(settings.endpoint)/api/\(kind.api)/\(repo)/tree/\(commit)?recursive=true&expand=false"
+        var files: [String] = [], seen = Set<String>()
+        while let url = next {
+            guard seen.insert(url).inserted else { throw EvalError("the file listing of \(repo) at \(commit) repeats a page", hint: "is HF_ENDPOINT a Hub?") }
+            let r = try withRetries("\(repo) at \(commit): file listing") {
+                FileDownload.request(url, headers: authorization, timeout: settings.metadataTimeout, bodyLimit: HubDownloader.listingLimit)
+            }
+            try check(r, repo: repo, what: "the file listing of \(kind.name) \(repo) at \(commit)")
+            guard r.body.count < HubDownloader.listingLimit, case .array(let items)? = try? JSON.decode(r.body) else {
+                throw EvalError("unexpected answer from \(url)", hint: "is HF_ENDPOINT a Hub?")
+            }
+            files += items.compactMap { $0.object?["type"]?.string == "file" ? $0.object?["path"]?.string : nil }
+            next = HubDownloader.nextPage(r.headers["link"])
+            if let n = next, !n.hasPrefix(settings.endpoint + "/") {
+                throw EvalError("the Hub's next listing page \(n.prefix(100)) is not on \(settings.endpoint)", hint: "HF_TOKEN is only sent to HF_ENDPOINT")
+            }
+        }
+        return files
+    }
+
+    /// `<https://…&cursor=…>; rel="next"` → the URL.
+    static func nextPage(_ link: String?) -> String? {
+        guard let link else { return nil }
+        for part in link.split(separator: ",") where part.contains("rel=\"next\"") {
+            guard let open = part.firstIndex(of: "<"), let close = part.firstIndex(of: ">"), open < close else { return nil }
+            return String(part[part.index(after: open)..<close])
+        }
+        return nil
+    }
 
     /// The blob of one file, downloaded unless it is cached; returns its ETag (the blob's name).
     private func blob(_ repo: String, _ kind: RepoKind, commit: String, path: String) throws -> String {

@@ -157,6 +157,18 @@ let tinyParquet = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtu
         let task = try catalog.load("mmlu_english")
         let message = failure { _ = try Fetch.plan(task: task, subset: "virology", locator: downloader(server)) }
         #expect(message.hasPrefix("dataset.files: 'virology/test-*' matches no file in lighteval/mmlu at main (it holds 30003 files: "))
+        // The revision's `siblings` were cut at 5,000: the rest came from 31 pages of the tree, in
+        // each of the two runs.
+        #expect(server.requests.filter { $0.hasPrefix("GET /api/datasets/lighteval/mmlu/tree/") }.count == 2 * 31)
+    }
+
+    /// A next page on another host is refused: the token would go there.
+    @Test func listingPagesStayOnTheEndpoint() throws {
+        try publish(root, "lighteval/mmlu", "anatomy/test-00000-of-00001.parquet", tinyParquet)
+        let server = try HubServer(root: root, options: ["--filler", "1500", "--foreign-next"])
+        let message = failure { _ = try fetch("mmlu_english", server, subset: "anatomy") }
+        #expect(message.hasPrefix("the Hub's next listing page http://elsewhere.invalid/api/datasets/lighteval/mmlu/tree/")
+            && message.hasSuffix("is not on \(server.endpoint) (HF_TOKEN is only sent to HF_ENDPOINT)"), "\(message)")
     }
 
     /// `--data DIR` with a snapshot that lacks a subset: an error before any row, naming the subset's pattern.

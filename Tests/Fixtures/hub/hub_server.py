@@ -15,7 +15,9 @@ file; --stall PATH:SECONDS stops sending halfway for that long; --oversize PATH 
 than the file; --undersize PATH sends half the file (both with a matching Content-Length);
 --bad-range PATH answers a range request with a 206 starting at 0. Always: --no-range ignores Range
 headers; --commit SHA, --repo-commit SHA and --etag VALUE replace what the API, X-Repo-Commit and
-ETags say; --sibling NAME adds a listing entry; --filler N adds N more (a large repository).
+ETags say; --sibling NAME adds a listing entry; --filler N adds N more (a large repository, whose
+`siblings` the API cuts at 5,000; GET /api/…/tree/{rev}?recursive=true pages through all of it;
+--foreign-next points its next pages at another host).
 Each request is logged to --log as `METHOD path range-header`. Prints the port on the first line.
 """
 import argparse
@@ -103,6 +105,8 @@ class Hub(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         parts = path.split("/")
         try:
+            if path.startswith(("/api/datasets/", "/api/models/")) and parts[5] == "tree":
+                return self.tree("/".join(parts[3:5]), urllib.parse.unquote(parts[6]), head)
             if path.startswith(("/api/datasets/", "/api/models/")) and parts[5] == "revision":
                 return self.revision("/".join(parts[3:5]), urllib.parse.unquote("/".join(parts[6:])), head)
             if path.startswith("/datasets/") and parts[4] == "resolve":
@@ -130,9 +134,33 @@ class Hub(BaseHTTPRequestHandler):
         b = find(repo, rev)
         if b is None:
             return self.error(404, f"Revision Not Found for url: {self.path}", head)
-        names = files(repo, b) + args.sibling + [f"filler/{i:05d}.txt" for i in range(args.filler)]
+        names = self.names(repo, b)
+        if len(names) > 1000:  # as the Hub's caches may: a large list cut short (the tree is whole)
+            names = names[:5000]
         body = {"id": repo, "sha": args.commit or commit_of(repo, b), "siblings": [{"rfilename": f} for f in names]}
         self.reply(200, json.dumps(body).encode(), [("Content-Type", "application/json")], head)
+
+    def names(self, repo, branch):
+        """Listing order: the filler first, so a list cut short misses the real files."""
+        return [f"filler/{i:05d}-{'x' * 40}.txt" for i in range(args.filler)] + files(repo, branch) + args.sibling
+
+    def tree(self, repo, rev, head):
+        """The paginated recursive tree: 1000 files a page, the next page in a Link header."""
+        if self.gated(repo, head):
+            return
+        b = find(repo, rev)
+        if b is None:
+            return self.error(404, f"Revision Not Found for url: {self.path}", head)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        start = int(query.get("cursor", ["0"])[0])
+        names = self.names(repo, b)
+        page = [{"type": "file", "oid": "0" * 40, "size": 1, "path": f} for f in names[start:start + 1000]]
+        headers = [("Content-Type", "application/json")]
+        if start + 1000 < len(names):
+            host = "elsewhere.invalid" if args.foreign_next else self.headers["Host"]
+            base = f"http://{host}{urllib.parse.urlsplit(self.path).path}"
+            headers.append(("Link", f'<{base}?recursive=true&expand=false&cursor={start + 1000}>; rel="next"'))
+        self.reply(200, json.dumps(page).encode(), headers, head)
 
     def resolve(self, repo, rev, file, head):
         if self.gated(repo, head):
@@ -214,6 +242,7 @@ def main():
     p.add_argument("--etag")
     p.add_argument("--sibling", action="append", default=[])
     p.add_argument("--filler", type=int, default=0)
+    p.add_argument("--foreign-next", action="store_true")
     args = p.parse_args()
     # A parent may have blocked SIGTERM (test runners do): make stopping us work regardless.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
