@@ -68,6 +68,9 @@ public enum FileDownload {
         _ = ccurl_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, follow ? 1 : 0)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        // Whatever a server redirects to, only HTTP(S) is fetched (never file:// or others).
+        _ = ccurl_easy_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_easy_setopt_str(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         _ = ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, head ? 1 : 0)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(stall, 1) * 1000))
         if timeout > 0 { _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout * 1000)) }

@@ -309,7 +309,7 @@ public final class HubDownloader: DatasetLocator {
 
     private func check(_ r: FileDownload.Response, repo: String?, what: String) throws {
         switch r.status {
-        case 200...399, 416: return
+        case 200...399: return
         case 401, 403:
             let hint = settings.token == nil
                 ? "the dataset is gated: accept its terms at \(settings.endpoint)/datasets/\(repo ?? "") and set HF_TOKEN"

@@ -158,6 +158,7 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         (["--repo-commit", "../../escape"], "test.parquet: the Hub served commit '../../escape', asked for "),
         (["--etag", "../../../../escape"], "test.parquet: the Hub's ETag '\"../../../../escape\"' is not a SHA-1 or SHA-256"),
         (["--etag", "abc"], "test.parquet: the Hub's ETag '\"abc\"' is not a SHA-1 or SHA-256"),
+        (["--location", "file:///etc/hostname"], "test.parquet: Protocol \"file\" not supported"),
     ]) func hostileNamesAreRefused(_ options: [String], _ expected: String) throws {
         try publish(root, "org/data", "test.parquet", sample)
         let server = try HubServer(root: root, options: options)

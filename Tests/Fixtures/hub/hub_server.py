@@ -17,7 +17,7 @@ than the file; --undersize PATH sends half the file (both with a matching Conten
 headers; --commit SHA, --repo-commit SHA and --etag VALUE replace what the API, X-Repo-Commit and
 ETags say; --sibling NAME adds a listing entry; --filler N adds N more (a large repository, whose
 `siblings` the API cuts at 5,000; GET /api/…/tree/{rev}?recursive=true pages through all of it;
---foreign-next points its next pages at another host).
+--foreign-next points its next pages at another host; --location URL redirects LFS files there).
 Each request is logged to --log as `METHOD path range-header`. Prints the port on the first line.
 """
 import argparse
@@ -173,7 +173,7 @@ class Hub(BaseHTTPRequestHandler):
         common = [("X-Repo-Commit", args.repo_commit or commit_of(repo, b))]
         if file.endswith((".parquet", ".zip")) or file in args.oversize + args.undersize + args.bad_range or args.no_range:
             sha = args.etag or hashlib.sha256(data).hexdigest()
-            location = "/cdn/" + repo + "/" + b + "/" + urllib.parse.quote(file)
+            location = args.location or "/cdn/" + repo + "/" + b + "/" + urllib.parse.quote(file)
             return self.reply(302, b"", common + [("Location", location), ("X-Linked-Etag", f'"{sha}"'),
                                                   ("X-Linked-Size", str(len(data))), ("ETag", '"pointer"')], head)
         blob = args.etag or hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -243,6 +243,7 @@ def main():
     p.add_argument("--sibling", action="append", default=[])
     p.add_argument("--filler", type=int, default=0)
     p.add_argument("--foreign-next", action="store_true")
+    p.add_argument("--location")
     args = p.parse_args()
     # A parent may have blocked SIGTERM (test runners do): make stopping us work regardless.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
