@@ -58,11 +58,11 @@ public struct Scorer: Sendable {
         for i in responses.indices {
             var r = responses[i].object!
             r["extracted"] = .array(extracted[i].map { .string($0.description) })
-            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.perResponse[i])) }))
+            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
             responses[i] = .object(r)
         }
         record["responses"] = .array(responses)
-        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.record)) }))
+        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.record) }))
         let found: Status = extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
         record["status"] = .string(Status.worst([status, found]).rawValue)
     }
@@ -89,5 +89,22 @@ public struct Scorer: Sendable {
         case nil: throw EvalError("missing", field: "responses[\(i)].content", hint: "a response needs `answer` or `content`")
         case let v?: throw EvalError("expected a string, found \(v.kindName)", field: "responses[\(i)].\(key)")
         }
+    }
+}
+
+/// The scorers of every task a stream mentions, each built once from its task file.
+public final class TaskScorers {
+    private let catalog: TaskCatalog
+    private var scorers: [String: Scorer] = [:]
+
+    public init(catalog: TaskCatalog) { self.catalog = catalog }
+
+    /// Scores a record with its task's scorer (`record.task` names the task).
+    public func score(_ record: inout JSONObject) throws {
+        guard let name = record["task"]?.string else {
+            throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
+        }
+        if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
+        try scorers[name]!.score(&record)
     }
 }

@@ -62,8 +62,7 @@ struct CallModelCommand: ParsableCommand {
     @Flag(help: "Show progress on stderr even when it is not a terminal.")
     var progress = false
 
-    @Argument(help: "JSON Lines input files (default: stdin).")
-    var files: [String] = []
+    @OptionGroup var input: InputFiles
 
     func validate() throws {
         let env = ProcessInfo.processInfo.environment
@@ -110,7 +109,7 @@ struct CallModelCommand: ParsableCommand {
             extraBody: try parsedExtraBody(),
             retry: RetryPolicy(maxAttempts: maxAttempts), timeout: try resolvedTimeout(env),
             output: output, waitForLock: waitForLock, limits: Limits(responseBytes: maxResponseBytes, draws: maxDraws),
-            progress: progress, inputs: files)
+            progress: progress, inputs: input.inputs)
         let summary = try CallModel.runBlocking(options)
         Log.line(summary.line)
         if let e = summary.inputError { throw e }

@@ -14,25 +14,13 @@ struct Score: ParsableCommand {
               … | call-model --model M | strip-reasoning | score | aggregate
             """)
 
-    @Option(help: ArgumentHelp("Directory searched first for task files.", valueName: "dir"))
-    var tasks: String?
-
-    @Argument(help: "JSON Lines files to read (default: stdin).")
-    var inputs: [String] = []
-
-    static func main() { runMain() }
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var input: InputFiles
 
     func run() throws {
-        let catalog = TaskCatalog(directory: tasks)
-        var scorers: [String: Scorer] = [:]
-        Filter.run(tool: "score", inputs: inputs) { record, _ in
-            guard let name = record["task"]?.string else {
-                throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
-            }
-            if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
-            try scorers[name]!.score(&record)
-        }
+        let scorers = TaskScorers(catalog: taskOptions.catalog)
+        try Filter.run(inputs: input.inputs) { record, _ in try scorers.score(&record) }
     }
 }
 
-Score.main()
+Score.runMain()

@@ -53,12 +53,11 @@ import Testing
 
     @Test func anEndlessBodyIsCutAtTheCapAndNotRetried() async throws {
         let c = try client(limits: Limits(responseBytes: 1 << 20))
-        let started = Date()
+        // Not cut, the body would run into the 20 s timeout and end with a timeout error instead.
         let out = await c.complete(try c.prepare(record(unique("[endless]"))))
         #expect(out["status"] == "api_error")
         #expect(out["call"]?["error"] == "response body larger than 1048576 bytes (--max-response-bytes)")
         #expect(out["call"]?["attempts"] == 1)
-        #expect(Date().timeIntervalSince(started) < 15, "cut off at 1 MiB, not read for the whole timeout")
     }
 
     @Test func absurdUsageCountsNeitherTrapNorCount() async throws {
@@ -129,7 +128,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = dir + "/in.jsonl", output = dir + "/out.jsonl"
-        let tag = "\(UUID().uuidString.prefix(8)) [stall=0.05]"
+        let tag = "\(UUID().uuidString.prefix(8)) [stall=0.3]"
+        // 300 requests 0.3 s each at 8 in flight keep the first writer busy ~11 s: the third
+        // starts well inside that window even on a loaded machine.
         let count = 300
         try (0..<count).map { i in
             JSON.encodeString(JSONValue.object(["id": .string("\(i)"), "messages": [["role": "user", "content": .string("\(tag) \(i)")]]])) + "\n"
