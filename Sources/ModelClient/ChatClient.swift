@@ -152,11 +152,6 @@ public final class ChatClient: Sendable {
     /// answer, so changed settings never reuse a response. Pass-through keys join `generation`;
     /// followups are left out when there are none, so plain single-turn keys stay what they were.
     /// Hashed piece by piece so the (long) messages are encoded once per record.
-    public static func cacheKey(model: String, messages: JSONValue, generation: GenerationSpec,
-                                extras: JSONObject = [:], followups: [String] = []) -> String {
-        cacheKey(model: model, messagesJSON: JSON.encode(messages), generation: generation, extras: extras, followups: followups)
-    }
-
     static func cacheKey(model: String, messagesJSON: Data, generation: GenerationSpec, extras: JSONObject, followups: [String]) -> String {
         var g = generation.json
         g.merge(extras) { typed, _ in typed }
