@@ -69,11 +69,11 @@ $(addprefix $(BIN)/,$(TOOLS)) &: Package.swift $(shell find Sources -name '*.swi
 	@# Static Foundation's linker warning about mktemp is noise we cannot act on.
 	swift build -c release --static-swift-stdlib 2>&1 | grep -v -e "the use of .mktemp. is dangerous" -e "^/opt/swift/.*libFoundationEssentials.a"
 
-# The tools, the wrappers that need no checkout (serve-vllm, status), and share/evalpipe/tasks and
+# The tools, the wrappers that need no checkout (serve-vllm, status, publish), and share/evalpipe/tasks and
 # share/evalpipe/conf with their subfolders: the tools look there when ./tasks or ./conf is absent.
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/evalpipe
-	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) bin/serve-vllm bin/status $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) bin/serve-vllm bin/status bin/publish $(DESTDIR)$(PREFIX)/bin/
 	cp -R tasks conf $(DESTDIR)$(PREFIX)/share/evalpipe/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/evalpipe
 

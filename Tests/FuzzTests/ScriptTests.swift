@@ -44,7 +44,7 @@ import Testing
         let samples = try FileManager.default.subpathsOfDirectory(atPath: share + "/tasks/samples")
         let source = try FileManager.default.subpathsOfDirectory(atPath: FilterFuzzTests.repo.appendingPathComponent("tasks/samples").path)
         #expect(Set(samples) == Set(source), "every sample, subfolders included")
-        for w in ["serve-vllm", "status"] { #expect(FileManager.default.isExecutableFile(atPath: "\(d)/prefix/bin/\(w)")) }
+        for w in ["serve-vllm", "status", "publish"] { #expect(FileManager.default.isExecutableFile(atPath: "\(d)/prefix/bin/\(w)"), "\(w)") }
 
         // From a directory with no tasks/ or conf/: the installed copies are found.
         let empty = d + "/work"
