@@ -8,7 +8,7 @@ let executables = ["fetch-task", "render-prompts", "call-model", "strip-reasonin
 
 let package = Package(
     name: "evalpipe",
-    products: executables.map { .executable(name: $0, targets: [$0]) } + [.executable(name: "evalpipe-jobs", targets: ["evalpipe-jobs"])],
+    products: executables.map { .executable(name: $0, targets: [$0]) } + [.executable(name: "evalpipe-jobs", targets: ["evalpipe-jobs"]), .executable(name: "ja-tokenize", targets: ["ja-tokenize"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "CLI", dependencies: ["EvalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "Jobs", dependencies: ["EvalCore"]),
         .target(name: "JapaneseText"),
+        .executableTarget(name: "ja-tokenize", dependencies: ["JapaneseText", "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "evalpipe-jobs", dependencies: ["Jobs", "EvalCore", "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ] + executables.map { name in
         .executableTarget(name: name, dependencies: [

@@ -185,6 +185,10 @@ struct IPADicSource {
     /// A whole file converted from EUC-JP with the C library's iconv, whose table agrees with
     /// Python's `euc-jp` codec on every byte of IPADIC (checked when this was written).
     static func readEUCJP(_ path: String) throws -> String {
+        String(decoding: try utf8FromEUCJP(path), as: UTF8.self)
+    }
+
+    static func utf8FromEUCJP(_ path: String) throws -> [UInt8] {
         let bytes = try readFile(path)
         let cd = iconv_open("UTF-8", "EUC-JP")
         guard cd != iconv_t(bitPattern: -1) else { throw JapaneseTextError("iconv cannot convert EUC-JP") }
@@ -199,7 +203,8 @@ struct IPADicSource {
             }
         }
         guard converted != -1, inLeft == 0 else { throw JapaneseTextError("\(path): not valid EUC-JP") }
-        return String(decoding: output[0..<(output.count - outLeft)], as: UTF8.self)
+        output.removeLast(outLeft)
+        return output
     }
 
     static func readFile(_ path: String) throws -> [UInt8] {
