@@ -19,6 +19,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Aggregation", ["EvalCore"]),
     ("Jobs", ["EvalCore", yams]),
     ("CLI", ["EvalCore", argumentParser]),
+    ("JapaneseText", []),
 ]
 
 /// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
@@ -30,6 +31,7 @@ let tools: [(name: String, dependencies: [Target.Dependency])] = [
     ("score", ["Scoring"]),
     ("aggregate", ["Aggregation"]),
     ("evalpipe-jobs", ["Jobs"]),
+    ("ja-tokenize", ["JapaneseText"]),
 ]
 
 /// Unit tests per module; the integration tests run the built tools as processes.
@@ -42,6 +44,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("ScoringTests", ["Scoring"]),
     ("AggregationTests", ["Aggregation"]),
     ("JobsTests", ["Jobs"]),
+    ("JapaneseTextTests", ["JapaneseText"]),
     ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
     ("IntegrationTests", ["EvalCore"]),
 ]
