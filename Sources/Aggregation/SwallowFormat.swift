@@ -69,8 +69,18 @@ public struct SwallowFormat {
 
     /// `micro_average` over the category's subsets, or over every subset the records carry; a
     /// task whose records carry none is `pick`ed. Weights are the scored counts (the reference's
-    /// `effective_num_docs`); subsets are summed in name order.
+    /// `effective_num_docs`); subsets are summed in name order. An `average` key is the plain mean
+    /// of its metrics (`average_in_one_task`).
     static func value(_ e: Entry, _ row: TaskResult) -> Value {
+        if let metrics = e.key.average {
+            // Python's `sum(...) / len(...)`: added in order from 0.
+            var total = 0.0
+            for m in metrics {
+                guard let s = row.metrics[m] else { return .missing }
+                total += s.mean
+            }
+            return .number(total / Double(metrics.count))
+        }
         let subsets = (row.subsets ?? [:]).sorted { $0.key < $1.key }
         if e.key.category == nil && subsets.isEmpty {
             return row.metrics[e.metric].map { .number($0.mean) } ?? .missing

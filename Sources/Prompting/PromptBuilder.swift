@@ -19,6 +19,7 @@ public enum PromptBuilders {
         "multiple_choice": MultipleChoicePrompt.self,
         "question": QuestionPrompt.self,
         "hellaswag": HellaSwagPrompt.self,
+        "instruction_following": InstructionPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
