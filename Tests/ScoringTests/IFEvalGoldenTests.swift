@@ -53,4 +53,11 @@ import Testing
         #expect(r.agree == 344)
         #expect(r.peerAgree == 343)
     }
+
+    /// 1,032 edited peer answers scored by the reference's own checkers (Tests/Fixtures/ifeval/make_cases.py).
+    @Test func generatedCasesAgree() throws {
+        let r = try run("mifeval-generated.jsonl")
+        #expect(r.cases == 1032)
+        #expect(r.agree == 1032)
+    }
 }
