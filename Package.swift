@@ -15,11 +15,11 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Prompting", ["EvalCore"]),
     ("ModelClient", ["EvalCore", "HTTP"]),
     ("Reasoning", ["EvalCore"]),
-    ("Scoring", ["EvalCore"]),
+    ("Scoring", ["EvalCore", "JapaneseText"]),
     ("Aggregation", ["EvalCore"]),
     ("Jobs", ["EvalCore", yams]),
     ("CLI", ["EvalCore", argumentParser]),
-    ("JapaneseText", []),
+    ("JapaneseText", ["EvalCore"]),
 ]
 
 /// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
@@ -44,7 +44,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("ScoringTests", ["Scoring"]),
     ("AggregationTests", ["Aggregation"]),
     ("JobsTests", ["Jobs"]),
-    ("JapaneseTextTests", ["JapaneseText"]),
+    ("JapaneseTextTests", ["JapaneseText", "EvalCore"]),
     ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
     ("IntegrationTests", ["EvalCore"]),
 ]

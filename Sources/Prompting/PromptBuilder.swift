@@ -29,6 +29,7 @@ public enum PromptBuilders {
         MultipleChoicePrompt.name: MultipleChoicePrompt.self,
         QuestionPrompt.name: QuestionPrompt.self,
         HellaSwagPrompt.name: HellaSwagPrompt.self,
+        InstructionPrompt.name: InstructionPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
