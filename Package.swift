@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "Aggregation", dependencies: ["EvalCore"]),
         .target(name: "CLI", dependencies: ["EvalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "Jobs", dependencies: ["EvalCore"]),
+        .target(name: "JapaneseText"),
         .executableTarget(name: "evalpipe-jobs", dependencies: ["Jobs", "EvalCore", "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ] + executables.map { name in
         .executableTarget(name: name, dependencies: [
@@ -42,5 +43,6 @@ let package = Package(
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "IntegrationTests", dependencies: ["EvalCore"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "JapaneseTextTests", dependencies: ["JapaneseText"]),
     ]
 )
