@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "Prompting", dependencies: ["EvalCore"]),
         .target(name: "ModelClient", dependencies: ["EvalCore", "HTTP"]),
         .target(name: "Reasoning", dependencies: ["EvalCore"]),
-        .target(name: "Scoring", dependencies: ["EvalCore"]),
+        // Optimized in debug builds too: its BiLSTM is ~100 times slower unoptimized, which makes
+        // the 10,000-string check against nagisa take minutes in `swift test`.
+        .target(name: "Nagisa", dependencies: ["EvalCore"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Scoring", dependencies: ["EvalCore", "Nagisa", "JapaneseText"]),
         .target(name: "Aggregation", dependencies: ["EvalCore"]),
         .target(name: "CLI", dependencies: ["EvalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "Jobs", dependencies: ["EvalCore"]),
@@ -44,5 +47,6 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["EvalCore"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
         .testTarget(name: "JapaneseTextTests", dependencies: ["JapaneseText"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Scoring", "Aggregation", "Prompting", "Reasoning", "Nagisa", "EvalCore"]),
     ]
 )

@@ -19,6 +19,7 @@ public enum PromptBuilders {
         "multiple_choice": MultipleChoicePrompt.self,
         "question": QuestionPrompt.self,
         "hellaswag": HellaSwagPrompt.self,
+        "translation": TranslationPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {

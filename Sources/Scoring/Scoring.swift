@@ -72,6 +72,7 @@ public enum Extractors {
         MathExprGoldExtractor.name: MathExprGoldExtractor.self,
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
+        TranslationExtractor.name: TranslationExtractor.self,
     ]
 }
 
@@ -84,6 +85,8 @@ public enum Metrics {
         CharF1Quasi.name: CharF1Quasi.self,
         LLMJPEvalF1.name: LLMJPEvalF1.self,
         LLMJPEvalF1Quasi.name: LLMJPEvalF1Quasi.self,
+        BLEU.name: BLEU.self,
+        BLEULMEvalJa.name: BLEULMEvalJa.self,
     ]
 }
 
