@@ -30,6 +30,7 @@ public enum PromptBuilders {
         QuestionPrompt.name: QuestionPrompt.self,
         HellaSwagPrompt.name: HellaSwagPrompt.self,
         InstructionPrompt.name: InstructionPrompt.self,
+        TranslationPrompt.name: TranslationPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {

@@ -73,6 +73,7 @@ public enum Extractors {
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
         WholeResponseExtractor.name: WholeResponseExtractor.self,
+        TranslationExtractor.name: TranslationExtractor.self,
     ]
 }
 
@@ -89,6 +90,8 @@ public enum Metrics {
         InstructionLevelStrictAccuracy.name: InstructionLevelStrictAccuracy.self,
         PromptLevelLooseAccuracy.name: PromptLevelLooseAccuracy.self,
         InstructionLevelLooseAccuracy.name: InstructionLevelLooseAccuracy.self,
+        BLEU.name: BLEU.self,
+        BLEULMEvalJa.name: BLEULMEvalJa.self,
     ]
 }
 
