@@ -9,6 +9,13 @@ extension String {
     }
 
     /// Python `==` on `str`: code points, not Swift's canonical equivalence.
+    /// Python `str.rstrip()`.
+    public var pythonRStripped: String {
+        let u = unicodeScalars
+        guard let last = u.lastIndex(where: { !$0.isPythonSpace }) else { return "" }
+        return String(u[...last])
+    }
+
     public func pythonEquals(_ other: String) -> Bool {
         unicodeScalars.elementsEqual(other.unicodeScalars)
     }
