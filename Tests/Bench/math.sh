@@ -2,7 +2,7 @@
 # Math answers verified per second: `score` (extraction, LaTeX parsing and equivalence in Swift)
 # against the reference's Python path (latex2sympy2_extended 1.0.6 + sympy 1.14.0, see
 # math_reference.py) on the same answers — the generated math corpus
-# (Tests/Fixtures/golden/math-generated.jsonl, every answer shape in every style) — in one run:
+# (Tests/Fixtures/math-corpus/generated.jsonl, every answer shape in every style) — in one run:
 # `score` on the whole corpus, repeated; the reference on every MATH_BENCH_EVERY-th case.
 # The Python packages are installed from PyPI into ~/.cache/evalpipe/math-bench-venv the first time.
 set -euo pipefail
@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # One record per case as `score` reads it: the task file by reference name, the golds render-prompts
 # gives, the response text.
-jq -c '{id, task, target: {golds}, responses: [{answer: .response}]}' "$here/../Fixtures/golden/math-generated.jsonl" > "$work/cases.jsonl"
+jq -c '{id, task, target: {golds}, responses: [{answer: .response}]}' "$here/../Fixtures/math-corpus/generated.jsonl" > "$work/cases.jsonl"
 for _ in $(seq "$ours_n"); do cat "$work/cases.jsonl"; done > "$work/ours.jsonl"
 awk -v n="$every" 'NR % n == 1' "$work/cases.jsonl" > "$work/theirs.jsonl"
 

@@ -3,15 +3,15 @@ import Foundation
 @testable import Scoring
 import Testing
 
-/// The generated math corpus (Tests/Fixtures/golden/math-generated.jsonl, made by
-/// math-corpus-generate.py, verdicts by the reference's own extraction and comparison): every
+/// The generated math corpus (Tests/Fixtures/math-corpus/generated.jsonl, made by
+/// Tests/Fixtures/math-corpus/generate.py, verdicts by the reference's own extraction and comparison): every
 /// answer shape of MATH-500, AIME and MATH-100 golds in equal and unequal forms and in the styles
 /// models answer with, scored as `score` scores them.
 @Suite struct MathGeneratedCorpusTests {
     static let extractors = ["math_500": "math_latex_gold", "aime": "math_expr_gold", "math_100_japanese": "math_boxed_gold"]
 
     @Test func everyGeneratedCaseAgreesWithTheReference() throws {
-        let path = MathGoldenTests.fixture("math-generated.jsonl")
+        let path = MathGoldenTests.fixture("../math-corpus/generated.jsonl")
         var scorers: [String: Scorer] = [:]
         for (task, name) in Self.extractors {
             scorers[task] = try Scorer(scoring: scoringSpec(extractor: name, language: "en", metrics: ["extractive_match"]))

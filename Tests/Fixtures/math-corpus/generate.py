@@ -1,10 +1,10 @@
-"""Generates the (gold, response) pairs of Tests/Fixtures/golden/math-generated.jsonl: answer shapes
+"""Generates the (gold, response) pairs of Tests/Fixtures/math-corpus/generated.jsonl: answer shapes
 MATH-500, AIME and MCLM MATH-100 golds take, each written in equivalent and in wrong forms, in the
 styles models answer with. Deterministic (seeded). The reference's verdicts are added afterwards by
 running swallow-evaluation-instruct's own extraction and comparison (lighteval fork, with
 latex2sympy2_extended 1.0.6, sympy 1.14.0 from its uv.lock) on every line; that code is not here.
 
-    python3 math-corpus-generate.py > cases.jsonl"""
+    python3 generate.py > cases.jsonl"""
 import json
 import random
 
