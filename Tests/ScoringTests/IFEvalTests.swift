@@ -7,14 +7,15 @@ import Testing
 @Suite struct IFEvalTests {
     func check(_ id: String, _ kwargs: JSONObject = [:], _ answer: String, loose: Bool = false) throws -> Bool {
         let target: JSONObject = ["instruction_id_list": [.string(id)], "kwargs": [.object(kwargs)]]
-        return try InstructionFollowing.evaluate(target, answer: answer, loose: loose)[0]
+        let r = try InstructionFollowing.evaluate(target, answer: answer)
+        return (loose ? r.loose : r.strict)[0]
     }
 
     @Test func unknownInstructionIdIsAnErrorNamingIt() throws {
         let target: JSONObject = ["instruction_id_list": ["ja:letters:kanji", "ja:keywords:key_sentences"],
                                   "kwargs": [["kanji_limit": 3, "relation": "未満"], [:]]]
         #expect {
-            _ = try InstructionFollowing.evaluate(target, answer: "x", loose: false)
+            _ = try InstructionFollowing.evaluate(target, answer: "x")
         } throws: { e in
             let d = String(describing: e)
             return d.contains("target.instruction_id_list[1]") && d.contains("unknown instruction id 'ja:keywords:key_sentences'")
@@ -55,6 +56,19 @@ import Testing
         // The loose check finds the title once the bold first line is gone.
         #expect(try check("ja:startend:quotation", [:], "**答え**\n「はい」") == false)
         #expect(try check("ja:startend:quotation", [:], "**答え**\n「はい」", loose: true) == true)
+    }
+
+    /// The four metrics share one evaluation per record: a record that differs from the previous
+    /// one only in code points Swift's String equality ignores is still evaluated anew.
+    @Test func sharedEvaluationIsPerRecord() throws {
+        let target: JSONObject = ["instruction_id_list": ["ja:length_constraints:number_letters", "ja:punctuation:no_comma"],
+                                  "kwargs": [["num_letters": 3, "relation": "未満"], [:]]]
+        let decomposed = try InstructionFollowing.evaluations(target, answers: ["e\u{301}e"])
+        let composed = try InstructionFollowing.evaluations(target, answers: ["\u{E9}e"])
+        #expect(decomposed[0].strict == [false, true] && composed[0].strict == [true, true])
+        let again = try InstructionFollowing.evaluations(target, answers: ["\u{E9}e", "a、"])
+        #expect(again.map(\.strict) == [[true, true], [true, false]])
+        #expect(again.map(\.loose) == [[true, true], [true, false]])
     }
 
     @Test func pythonJSONLoads() throws {

@@ -1,4 +1,5 @@
 import EvalCore
+import Foundation
 
 /// M-IFEval-Ja's `mifeval_ja_metric`: each instruction of a record's `target` (`instruction_id_list`
 /// with its `kwargs`) checked on the answer (strict) and on eight loose variants of it.
@@ -36,17 +37,55 @@ enum InstructionFollowing {
             .map(\.string)
     }
 
-    /// Per instruction: followed by the answer (`strict`) or by any loose variant (`loose`). A
-    /// blank text follows nothing.
-    static func evaluate(_ target: JSONObject, answer: String, loose: Bool) throws -> [Bool] {
+    /// Per instruction: followed by the answer (`strict`), and by any loose variant (`loose`). The
+    /// answer is the first variant, so loose goes on only where strict failed, and a variant equal
+    /// (code point for code point) to one already tried is not tried again. A blank text follows
+    /// nothing.
+    static func evaluate(_ target: JSONObject, answer: String) throws -> (strict: [Bool], loose: [Bool]) {
         let checkers = try instructions(target)
-        let texts = (loose ? looseVariants(answer) : [answer]).map(CheckedText.init)
-        return try checkers.map { c in
-            for t in texts where !t.scalars.stripped.isEmpty {
-                if try c.isFollowed(t) { return true }
-            }
-            return false
+        var seen = Set<Scalars>(), texts: [CheckedText] = [], answerIsFirst = false
+        for (i, variant) in looseVariants(answer).enumerated() {
+            let t = CheckedText(variant)
+            guard seen.insert(t.scalars).inserted, !t.scalars.stripped.isEmpty else { continue }
+            if i == 0 { answerIsFirst = true }
+            texts.append(t)
         }
+        var strict: [Bool] = [], loose: [Bool] = []
+        for c in checkers {
+            let s = try answerIsFirst && c.isFollowed(texts[0])
+            strict.append(s)
+            loose.append(try s || texts.dropFirst(answerIsFirst ? 1 : 0).contains { try c.isFollowed($0) })
+        }
+        return (strict, loose)
+    }
+
+    /// `evaluate` for every response of a record. The four metrics ask in turn about the same
+    /// record (score runs its metrics one after another), so the last record's results are kept,
+    /// under its target's JSON and its answers' code points.
+    static func evaluations(_ target: JSONObject, answers: [String]) throws -> [(strict: [Bool], loose: [Bool])] {
+        let key = JSON.encodeString(.object(target))
+        return try last.withLock { last in
+            if let l = last, l.target.utf8.elementsEqual(key.utf8), l.answers.elementsEqual(answers, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
+                return l.results
+            }
+            let results = try answers.map { try evaluate(target, answer: $0) }
+            last = (key, answers, results)
+            return results
+        }
+    }
+
+    private static let last = Locked<(target: String, answers: [String], results: [(strict: [Bool], loose: [Bool])])?>(nil)
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }
 
@@ -59,7 +98,7 @@ public protocol InstructionFollowingMetric: Metric {
 
 extension InstructionFollowingMetric {
     public func score(_ input: MetricInput) throws -> MetricScore {
-        let per = try input.answers.map { try InstructionFollowing.evaluate(input.target, answer: $0, loose: Self.loose) }
+        let per = try InstructionFollowing.evaluations(input.target, answers: input.answers).map { Self.loose ? $0.loose : $0.strict }
         if Self.promptLevel {
             let values = per.map { JSONValue.int($0.allSatisfy { $0 } ? 1 : 0) }
             return MetricScore(perResponse: values, record: values[0])
