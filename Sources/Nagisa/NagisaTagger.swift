@@ -208,27 +208,48 @@ public final class NagisaTagger: @unchecked Sendable {  // the model is immutabl
     }
 
     private func run(_ l: NagisaModel.LSTM, _ inputs: [[Double]], rowOffset: Int, reversed: Bool) -> [[Double]] {
-        let H = l.hidden
+        let H = l.hidden, R = 4 * H
         var h = [Double](repeating: 0, count: H), c = h
         var out = [[Double]](repeating: [], count: inputs.count)
-        var a = [Double](repeating: 0, count: 4 * H)
+        var a = [Double](repeating: 0, count: R)
         func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-        for step in inputs.indices {
-            let i = reversed ? inputs.count - 1 - step : step
-            l.wh.values.withUnsafeBufferPointer { wh in
-                for r in 0..<(4 * H) {
-                    var s = inputs[i][rowOffset + r] + l.b[r]
-                    var k = r * H
-                    for x in h { s += wh[k] * x; k += 1 }
-                    a[r] = s
+        l.wh.values.withUnsafeBufferPointer { wh in
+            for step in inputs.indices {
+                let i = reversed ? inputs.count - 1 - step : step
+                inputs[i].withUnsafeBufferPointer { x in
+                    h.withUnsafeBufferPointer { h in
+                        a.withUnsafeMutableBufferPointer { a in
+                            // Four rows at a time: each row's sum is added up in the same order as
+                            // alone (so the same value), but four independent sums keep the adder busy.
+                            var r = 0
+                            while r + 4 <= R {
+                                var s0 = x[rowOffset + r] + l.b[r], s1 = x[rowOffset + r + 1] + l.b[r + 1]
+                                var s2 = x[rowOffset + r + 2] + l.b[r + 2], s3 = x[rowOffset + r + 3] + l.b[r + 3]
+                                let k = r * H
+                                for j in 0..<H {
+                                    let v = h[j]
+                                    s0 += wh[k + j] * v; s1 += wh[k + H + j] * v
+                                    s2 += wh[k + 2 * H + j] * v; s3 += wh[k + 3 * H + j] * v
+                                }
+                                a[r] = s0; a[r + 1] = s1; a[r + 2] = s2; a[r + 3] = s3
+                                r += 4
+                            }
+                            while r < R {
+                                var s = x[rowOffset + r] + l.b[r]
+                                for j in 0..<H { s += wh[r * H + j] * h[j] }
+                                a[r] = s
+                                r += 1
+                            }
+                        }
+                    }
                 }
+                for j in 0..<H {
+                    let ig = sigmoid(a[j]), fg = sigmoid(a[H + j] + 1), og = sigmoid(a[2 * H + j]), g = tanh(a[3 * H + j])
+                    c[j] = fg * c[j] + ig * g
+                    h[j] = og * tanh(c[j])
+                }
+                out[i] = h
             }
-            for j in 0..<H {
-                let ig = sigmoid(a[j]), fg = sigmoid(a[H + j] + 1), og = sigmoid(a[2 * H + j]), g = tanh(a[3 * H + j])
-                c[j] = fg * c[j] + ig * g
-                h[j] = og * tanh(c[j])
-            }
-            out[i] = h
         }
         return out
     }
