@@ -4,7 +4,8 @@ imported unchanged from REFERENCE_SRC (a directory holding that package's four f
 few lighteval names its main.py imports replaced by empty stand-ins (they only declare the task).
 
 Reads records as `score` reads them ({row: {prompt, instruction_id_list, kwargs}, responses: [{answer}]}),
-prints the metric's dict per record, and the seconds spent scoring (imports excluded) on stderr.
+prints the metric's dict per record, and the seconds spent scoring (imports excluded) on stderr:
+wall-clock, then CPU.
 """
 import json
 import os
@@ -46,9 +47,9 @@ package.__path__ = [os.environ["REFERENCE_SRC"]]
 from lighteval.tasks.swallow.mifeval_ja.main import mifeval_ja_metric, mifeval_ja_prompt  # noqa: E402
 
 records = [json.loads(line) for line in sys.stdin]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for r in records:
     doc = mifeval_ja_prompt(r["row"], "mifeval_ja")
     result = mifeval_ja_metric([r["responses"][0]["answer"]], doc)
     print(json.dumps(result, ensure_ascii=False))
-print(f"{time.perf_counter() - start:.3f}", file=sys.stderr)
+print(f"{time.perf_counter() - start:.3f} {time.process_time() - cpu:.3f}", file=sys.stderr)
