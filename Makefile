@@ -80,7 +80,7 @@ install: build
 # The integration tests need the real small model server: set it up (cached) first.
 # The oracle venv holds the reference's Python libraries, for differential tests only.
 test:
-	eval "$$(bin/llm-setup)" && eval "$$(bin/oracle-setup)" && export LLAMA_SERVER LLM_MODEL ORACLE_PYTHON && swift test
+	eval "$$(bin/llm-setup)" && eval "$$(bin/oracle-setup)" && eval "$$(bin/nagisa-setup)" && export LLAMA_SERVER LLM_MODEL ORACLE_PYTHON NAGISA_DATA && swift test
 
 demo: build
 	bin/demo

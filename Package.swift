@@ -15,10 +15,11 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Prompting", ["EvalCore"]),
     ("ModelClient", ["EvalCore", "HTTP"]),
     ("Reasoning", ["EvalCore"]),
-    ("Scoring", ["EvalCore"]),
+    ("Scoring", ["EvalCore", "JapaneseText", "Nagisa"]),
     ("Aggregation", ["EvalCore"]),
     ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
+    ("JapaneseText", ["EvalCore"]),
 ]
 
 /// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
@@ -30,6 +31,7 @@ let tools: [(name: String, dependencies: [Target.Dependency])] = [
     ("score", ["Scoring"]),
     ("aggregate", ["Aggregation"]),
     ("evalpipe-jobs", ["Jobs"]),
+    ("ja-tokenize", ["JapaneseText"]),
 ]
 
 /// Unit tests per module; the integration tests run the built tools as processes.
@@ -42,6 +44,8 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("ScoringTests", ["Scoring"]),
     ("AggregationTests", ["Aggregation"]),
     ("JobsTests", ["Jobs"]),
+    ("JapaneseTextTests", ["JapaneseText", "EvalCore"]),
+    ("TranslationTests", ["Scoring", "Aggregation", "Prompting", "Reasoning", "Nagisa", "EvalCore"]),
     ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
     ("FuzzTests", ["EvalCore", "HTTP", "Prompting", "Reasoning", "Scoring", "Aggregation"]),
     ("IntegrationTests", ["EvalCore"]),
@@ -57,6 +61,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Optimized in debug builds too: its BiLSTM is ~100 times slower unoptimized, which makes
+        // the 10,000-string check against nagisa take minutes in `swift test`.
+        .target(name: "Nagisa", dependencies: ["EvalCore"], swiftSettings: [.unsafeFlags(["-O"])]),
     ]
     + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) }
     + tools.map { .executableTarget(name: $0.name, dependencies: $0.dependencies + ["CLI", "EvalCore", argumentParser]) }

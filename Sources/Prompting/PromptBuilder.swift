@@ -29,6 +29,8 @@ public enum PromptBuilders {
         MultipleChoicePrompt.name: MultipleChoicePrompt.self,
         QuestionPrompt.name: QuestionPrompt.self,
         HellaSwagPrompt.name: HellaSwagPrompt.self,
+        InstructionPrompt.name: InstructionPrompt.self,
+        TranslationPrompt.name: TranslationPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {

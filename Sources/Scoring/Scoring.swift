@@ -72,6 +72,8 @@ public enum Extractors {
         MathExprGoldExtractor.name: MathExprGoldExtractor.self,
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
+        WholeResponseExtractor.name: WholeResponseExtractor.self,
+        TranslationExtractor.name: TranslationExtractor.self,
     ]
 }
 
@@ -84,6 +86,12 @@ public enum Metrics {
         CharF1Quasi.name: CharF1Quasi.self,
         LLMJPEvalF1.name: LLMJPEvalF1.self,
         LLMJPEvalF1Quasi.name: LLMJPEvalF1Quasi.self,
+        PromptLevelStrictAccuracy.name: PromptLevelStrictAccuracy.self,
+        InstructionLevelStrictAccuracy.name: InstructionLevelStrictAccuracy.self,
+        PromptLevelLooseAccuracy.name: PromptLevelLooseAccuracy.self,
+        InstructionLevelLooseAccuracy.name: InstructionLevelLooseAccuracy.self,
+        BLEU.name: BLEU.self,
+        BLEULMEvalJa.name: BLEULMEvalJa.self,
     ]
 }
 
