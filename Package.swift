@@ -20,7 +20,12 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
     ("JapaneseText", ["EvalCore"]),
+    ("Nagisa", ["EvalCore"]),
 ]
+
+/// Optimized in debug builds too: nagisa's BiLSTM is ~100 times slower unoptimized, which makes the
+/// 10,000-string check against nagisa take minutes in `swift test`.
+let optimizedInDebug: Set = ["Nagisa"]
 
 /// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
 let tools: [(name: String, dependencies: [Target.Dependency])] = [
@@ -61,11 +66,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // Optimized in debug builds too: its BiLSTM is ~100 times slower unoptimized, which makes
-        // the 10,000-string check against nagisa take minutes in `swift test`.
-        .target(name: "Nagisa", dependencies: ["EvalCore"], swiftSettings: [.unsafeFlags(["-O"])]),
     ]
-    + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) }
+    + libraries.map {
+        .target(name: $0.name, dependencies: $0.dependencies,
+                swiftSettings: optimizedInDebug.contains($0.name) ? [.unsafeFlags(["-O"])] : nil)
+    }
     + tools.map { .executableTarget(name: $0.name, dependencies: $0.dependencies + ["CLI", "EvalCore", argumentParser]) }
     + tests.map { .testTarget(name: $0.name, dependencies: $0.dependencies) }
 )
