@@ -16,27 +16,37 @@ struct Aggregate: ParsableCommand {
         have no scores and show up as missing coverage (use --missing-as-zero to count them as
         0, which is what the reference does). --format swallow writes the reference's
         aggregated_results.json (its keys, order and `overall` string) for each model.
+        --format html writes one self-contained page: the leaderboard of every run (model and
+        custom settings), per-run charts, statuses, tokens and time, and a sample browser
+        keeping the first --samples records of each kind per run and task.
 
           … | strip-reasoning | score | aggregate --format markdown
           aggregate results/*/*/*/*/*/scored.jsonl > summary.json
           aggregate --format swallow */scored.jsonl > aggregated_results.json
+          aggregate --format html results/*/*/*/*/*/scored.jsonl > results/report.html
         """)
 
     @OptionGroup var input: InputFiles
     @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ReportFormat = .json
     @OptionGroup var taskOptions: TaskOptions
     @Flag(help: "Count records without scores as 0, as the reference does.") var missingAsZero = false
+    @Option(help: "html: records kept per run, task and kind (right, partial, wrong, unrated, truncated, error) for the sample browser.") var samples = 20
+    @Option(help: "html: characters kept of each text in the sample browser.") var sampleChars = 4000
     @Flag(help: "Keep the first record of an id that appears again (and count the rest) instead of failing.") var dedupe = false
 
     func run() throws {
         let catalog = taskOptions.catalog
         let agg = Aggregator(catalog: catalog, missingAsZero: missingAsZero, dedupe: dedupe)
+        guard samples >= 0, sampleChars > 0 else { throw ValidationError("--samples must be ≥ 0 and --sample-chars > 0") }
+        let browser = format == .html ? SampleBrowser(catalog: catalog, limit: samples, maxChars: sampleChars) : nil
         let reader = RecordReader(paths: input.inputs)
         while let rec = try reader.nextRecord() {
-            do { try agg.add(rec.fields) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
+            do {
+                if try agg.add(rec.fields) { browser?.add(rec.fields) }
+            } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
         }
         if agg.duplicates > 0 { Log.line("aggregate: warning: \(agg.duplicates) repeated records left out (--dedupe)") }
-        try StandardStream.out(format.render(agg.report(), catalog: catalog))
+        try StandardStream.out(format.render(agg.report(), catalog: catalog, samples: browser))
     }
 }
 
