@@ -16,7 +16,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("ModelClient", ["EvalCore", "HTTP"]),
     ("Reasoning", ["EvalCore"]),
     ("Scoring", ["EvalCore"]),
-    ("Aggregation", ["EvalCore"]),
+    ("Aggregation", ["EvalCore", "Prompting"]),
     ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
 ]

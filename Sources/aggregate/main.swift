@@ -24,6 +24,11 @@ struct Aggregate: ParsableCommand {
           aggregate results/*/*/*/*/*/scored.jsonl > summary.json
           aggregate --format swallow */scored.jsonl > aggregated_results.json
           aggregate --format html results/*/*/*/*/*/scored.jsonl > results/report.html
+          aggregate --compare results/hosted_vllm/Qwen/Qwen3-8B/default results/hosted_vllm/Qwen/Qwen3-8B/reasoning --format markdown
+
+        --compare A B (each a scored.jsonl or a folder searched for them) writes, per task, B's
+        headline minus A's over the ids both scored, with a seeded paired bootstrap 95 % interval,
+        flagged when it excludes 0 (JSON, or --format markdown).
         """)
 
     @OptionGroup var input: InputFiles
@@ -32,10 +37,14 @@ struct Aggregate: ParsableCommand {
     @Flag(help: "Count records without scores as 0, as the reference does.") var missingAsZero = false
     @Option(help: "html: records kept per run, task and kind (right, partial, wrong, unrated, truncated, error) for the sample browser.") var samples = 20
     @Option(help: "html: characters kept of each text in the sample browser.") var sampleChars = 4000
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two runs: B minus A per task, with a paired bootstrap interval.", valueName: "A B")) var compare: [String] = []
+    @Option(help: "--compare: bootstrap resamples.") var resamples = 10_000
+    @Option(help: "--compare: seed of the resampling (CPython's random.Random).") var seed = 0
     @Flag(help: "Keep the first record of an id that appears again (and count the rest) instead of failing.") var dedupe = false
 
     func run() throws {
         let catalog = taskOptions.catalog
+        if !compare.isEmpty { return try runComparison(catalog) }
         let agg = Aggregator(catalog: catalog, missingAsZero: missingAsZero, dedupe: dedupe)
         guard samples >= 0, sampleChars > 0 else { throw ValidationError("--samples must be ≥ 0 and --sample-chars > 0") }
         let browser = format == .html ? SampleBrowser(catalog: catalog, limit: samples, maxChars: sampleChars) : nil
@@ -47,6 +56,36 @@ struct Aggregate: ParsableCommand {
         }
         if agg.duplicates > 0 { Log.line("aggregate: warning: \(agg.duplicates) repeated records left out (--dedupe)") }
         try StandardStream.out(format.render(agg.report(), catalog: catalog, samples: browser))
+    }
+}
+
+extension Aggregate {
+    func runComparison(_ catalog: TaskCatalog) throws {
+        guard compare.count == 2, input.inputs.isEmpty else { throw ValidationError("--compare takes two runs, A and B, and no other input") }
+        guard format == .json || format == .markdown else { throw ValidationError("--compare writes json or markdown") }
+        guard resamples > 0 else { throw ValidationError("--resamples must be > 0") }
+        let comparison = Comparison(catalog: catalog, resamples: resamples, seed: seed)
+        for (path, side) in zip(compare, [Comparison.Side.a, .b]) {
+            let reader = RecordReader(paths: try Self.scoredFiles(path))
+            while let rec = try reader.nextRecord() {
+                do { try comparison.add(rec.fields, side: side) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
+            }
+        }
+        let result = comparison.result()
+        if format == .markdown { return try StandardStream.out(Comparison.markdown(result)) }
+        let e = JSON.encoder()
+        e.outputFormatting.insert(.prettyPrinted)
+        try StandardStream.out(String(decoding: try e.encode(result), as: UTF8.self) + "\n")
+    }
+
+    /// A file as given; a folder: every scored.jsonl below it, in name order.
+    static func scoredFiles(_ path: String) throws -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+        let found = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
+            .filter { ($0 as NSString).lastPathComponent == "scored.jsonl" }.sorted().map { path + "/" + $0 }
+        guard !found.isEmpty else { throw ValidationError("\(path): no scored.jsonl below this folder") }
+        return found
     }
 }
 
