@@ -108,3 +108,33 @@ import Testing
         }
     }
 }
+
+/// `aggregate --compare` as a process, on run folders laid out as the Makefile writes them.
+@Suite struct CompareToolTests {
+    @Test func comparesTwoRunFolders() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for m in ["a", "b"] {
+            for t in ["gpqa", "mmlu"] {
+                let d = "\(dir)/hosted_vllm/acme/model-\(m)/default/\(t)"
+                try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: "\(ReportTests.fixtures)/model-\(m)-\(t).scored.jsonl", toPath: d + "/scored.jsonl")
+            }
+        }
+        let run = "\(dir)/hosted_vllm/acme/model-"
+        let json = try Harness.sh("aggregate --compare \(run)a/default \(run)b/default")
+        try #require(json.status == 0, "\(json.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let tasks = try #require(doc["tasks"] as? [[String: Any]])
+        #expect(tasks.map { $0["task"] as? String } == ["gpqa_diamond", "mmlu_english"])
+        // mmlu_english: A's api_error record is left out of the pairs; B's mean is over the same 11 ids.
+        #expect(tasks[1]["n"] as? Int == 11 && tasks[1]["unpaired_a"] as? Int == 1 && tasks[1]["unpaired_b"] as? Int == 1)
+        #expect(tasks[0]["difference"] as? Double == 2.0 / 6 - 4.0 / 6)
+        let md = try Harness.sh("aggregate --compare \(run)a/default \(run)b/default --format markdown")
+        #expect(md.status == 0 && md.stdout.contains("| gpqa_diamond | extractive_match | 6 | 0.6667 | 0.3333 | -0.3333 |"))
+        let bad = try Harness.sh("aggregate --compare \(run)a/default")
+        #expect(bad.status == 2 && bad.stderr.contains("--compare takes two runs"))
+        let repeated = try Harness.sh("aggregate --compare \(run)a/default/gpqa/scored.jsonl <(cat \(run)b/default/gpqa/scored.jsonl \(run)b/default/gpqa/scored.jsonl)")
+        #expect(repeated.status == 1 && repeated.stderr.contains(":7: id: 'gpqa_diamond:0' appears again in run B"), "\(repeated.stderr)")
+    }
+}
