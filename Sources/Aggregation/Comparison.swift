@@ -32,8 +32,8 @@ public final class Comparison {
         guard let id = r["id"]?.string else { throw EvalError(r["id"] == nil ? "missing" : "expected a string", field: "id", hint: "records are paired by id") }
         let run = Run(model: r["call"]?["model"]?.string ?? r["model"]?.string ?? "-", settings: r["profile"]?["custom_settings"]?.string)
         if !runs[side.rawValue].contains(run) { runs[side.rawValue].append(run) }
-        var sides = values[task] ?? [[:], [:]]
-        guard sides[side.rawValue][id] == nil else {
+        if values[task] == nil { values[task] = [[:], [:]] }
+        guard values[task]![side.rawValue][id] == nil else {
             throw EvalError("'\(id)' appears again in run \(side == .a ? "A" : "B")", field: "id", hint: "each side must hold one run's records once")
         }
         var value: (Double, Double)?
@@ -45,8 +45,7 @@ public final class Comparison {
             guard let v = s[metric] else { throw EvalError("missing: the headline metric is compared", field: "scores.\(metric)") }
             value = try Self.statistic(v, field: "scores.\(metric)")
         }
-        sides[side.rawValue][id] = .some(value)
-        values[task] = sides
+        values[task]![side.rawValue][id] = .some(value)  // in place: a copy per record would be quadratic
     }
 
     /// (sum, count) of one record: a number or bool counts once, a micro mean with its own counts.
