@@ -61,8 +61,8 @@ public final class Aggregator {
     @discardableResult
     public func add(_ r: JSONObject) throws -> Bool {
         guard let task = r["task"]?.string else { throw EvalError(r["task"] == nil ? "missing" : "expected a string", field: "task") }
-        let model = r["call"]?["model"]?.string ?? r["model"]?.string ?? "-"
-        let key = Key(model: model, settings: r["profile"]?["custom_settings"]?.string, task: task)
+        let run = Run(record: r), model = run.model
+        let key = Key(model: model, settings: run.settings, task: task)
         if let id = r["id"] {
             guard let id = id.string else { throw EvalError("expected a string, found \(id.kindName)", field: "id") }
             if !seen[key, default: []].insert(id).inserted {
@@ -182,6 +182,12 @@ public struct TaskResult: Codable, Sendable {
 public struct Run: Hashable, Comparable, Sendable {
     public var model: String
     public var settings: String?
+
+    public init(model: String, settings: String? = nil) { self.model = model; self.settings = settings }
+    /// A record's run: the model it was sent to, the custom settings it was rendered with.
+    public init(record r: JSONObject) {
+        self.init(model: r["call"]?["model"]?.string ?? r["model"]?.string ?? "-", settings: r["profile"]?["custom_settings"]?.string)
+    }
 
     public var label: String { settings.map { "\(model) (\($0))" } ?? model }
     public static func < (a: Run, b: Run) -> Bool { (a.model, a.settings ?? "") < (b.model, b.settings ?? "") }

@@ -9,17 +9,18 @@ import Prompting
 /// Draws come from CPython's `random.Random(seed)` (`randrange(n)`), fresh per task, with the ids
 /// in sorted order, so a run is reproducible and a few lines of Python give the same numbers.
 /// A micro mean (`{"reduce": "micro_mean"}`) is resampled by record, as Σsum/Σcount of the draw.
+/// A side is any name: `A` and `B` for `--compare`, each run's label in the html report.
 /// Memory: one (sum, count) per scored record and side, not the records.
 public final class Comparison {
-    public enum Side: Int, Sendable { case a = 0, b = 1 }
-
     public let catalog: TaskCatalog
     public let resamples: Int, seed: Int
     private var metricOf: [String: String?] = [:]
     /// Per task and side: id → (sum, count) of the headline metric; nil for a record without scores.
-    private var values: [String: [[String: (Double, Double)?]]] = [:]
+    private var values: [String: [String: [String: (Double, Double)?]]] = [:]
     private var metrics: [String: String] = [:]
-    private var runs: [[Run]] = [[], []]
+    private var runs: [String: [Run]] = [:]
+    /// Tasks whose headline is a corpus statistic.
+    private var skipped: Set<String> = []
 
     public init(catalog: TaskCatalog, resamples: Int = 10_000, seed: Int = 0) {
         self.catalog = catalog
@@ -27,14 +28,15 @@ public final class Comparison {
         self.seed = seed
     }
 
-    public func add(_ r: JSONObject, side: Side) throws {
+    public func add(_ r: JSONObject, side: String) throws {
         guard let task = r["task"]?.string else { throw EvalError(r["task"] == nil ? "missing" : "expected a string", field: "task") }
         guard let id = r["id"]?.string else { throw EvalError(r["id"] == nil ? "missing" : "expected a string", field: "id", hint: "records are paired by id") }
-        let run = Run(model: r["call"]?["model"]?.string ?? r["model"]?.string ?? "-", settings: r["profile"]?["custom_settings"]?.string)
-        if !runs[side.rawValue].contains(run) { runs[side.rawValue].append(run) }
-        if values[task] == nil { values[task] = [[:], [:]] }
-        guard values[task]![side.rawValue][id] == nil else {
-            throw EvalError("'\(id)' appears again in run \(side == .a ? "A" : "B")", field: "id", hint: "each side must hold one run's records once")
+        let run = Run(record: r)
+        if !runs[side, default: []].contains(run) { runs[side, default: []].append(run) }
+        if values[task] == nil { values[task] = [:] }
+        if values[task]![side] == nil { values[task]![side] = [:] }
+        guard values[task]![side]![id] == nil else {
+            throw EvalError("'\(id)' appears again in run \(side)", field: "id", hint: "each side must hold one run's records once")
         }
         var value: (Double, Double)?
         if let scores = r["scores"] {
@@ -43,21 +45,22 @@ public final class Comparison {
             guard let metric = metricOf[task]! ?? metrics[task] ?? s.keys.sorted().first else { return }
             metrics[task] = metric
             guard let v = s[metric] else { throw EvalError("missing: the headline metric is compared", field: "scores.\(metric)") }
-            value = try Self.statistic(v, field: "scores.\(metric)")
+            guard let x = try Self.statistic(v, field: "scores.\(metric)") else { skipped.insert(task); return }
+            value = x
         }
-        values[task]![side.rawValue][id] = .some(value)  // in place: a copy per record would be quadratic
+        values[task]![side]![id] = .some(value)  // in place: a copy per record would be quadratic
     }
 
-    /// (sum, count) of one record: a number or bool counts once, a micro mean with its own counts.
-    static func statistic(_ v: JSONValue, field: String) throws -> (Double, Double) {
+    /// (sum, count) of one record: a number or bool counts once, a micro mean with its own counts;
+    /// nil for a corpus statistic (BLEU), which cannot be resampled by record.
+    static func statistic(_ v: JSONValue, field: String) throws -> (Double, Double)? {
         if let b = v.bool { return (b ? 1 : 0, 1) }
         if let x = v.double {
             guard x.isFinite else { throw EvalError("not a finite number", field: field) }
             return (x, 1)
         }
-        guard let o = v.object, o["reduce"]?.string == MicroMeanReducer.name else {
-            throw EvalError("only means and micro means can be resampled by record", field: field)
-        }
+        guard let o = v.object else { throw EvalError("expected a number or a {\"reduce\": …} object, found \(v.kindName)", field: field) }
+        guard o["reduce"]?.string == MicroMeanReducer.name else { return nil }
         do { return (try o.statistic("sum"), try o.statistic("count")) } catch let e as EvalError { throw e.under(field) }
     }
 
@@ -86,23 +89,28 @@ public final class Comparison {
         public var resamples: Int, seed: Int
         public var confidence = 0.95
         public var tasks: [TaskDifference]
+        /// Tasks left out: their headline is not a mean of records.
+        public var notResampled: [String]
+
+        enum CodingKeys: String, CodingKey { case a, b, resamples, seed, confidence, tasks, notResampled = "not_resampled" }
     }
 
-    public func result() -> Result {
+    /// `b` minus `a` per task both have scored ids of.
+    public func result(_ sideA: String = "A", _ sideB: String = "B") -> Result {
         var tasks: [TaskDifference] = []
         for task in values.keys.sorted() {
-            guard let metric = metrics[task] else { continue }
-            let sides = values[task]!
-            let shared = sides[0].compactMap { id, v in v != nil && (sides[1][id] ?? nil) != nil ? id : nil }.sorted()
-            let a = shared.map { sides[0][$0]!! }, b = shared.map { sides[1][$0]!! }
+            guard !skipped.contains(task), let metric = metrics[task], let va = values[task]![sideA], let vb = values[task]![sideB] else { continue }
+            let shared = va.compactMap { id, v in v != nil && (vb[id] ?? nil) != nil ? id : nil }.sorted()
+            let a = shared.map { va[$0]!! }, b = shared.map { vb[$0]!! }
             guard !shared.isEmpty else { continue }
             let (lo, hi) = Self.interval(a, b, resamples: resamples, seed: seed)
             let ma = Self.ratio(a), mb = Self.ratio(b)
             tasks.append(TaskDifference(task: task, metric: metric, n: shared.count,
-                                        unpairedA: sides[0].count - shared.count, unpairedB: sides[1].count - shared.count,
+                                        unpairedA: va.count - shared.count, unpairedB: vb.count - shared.count,
                                         meanA: ma, meanB: mb, difference: mb - ma, low: lo, high: hi, significant: lo > 0 || hi < 0))
         }
-        return Result(a: runs[0].map(\.label), b: runs[1].map(\.label), resamples: resamples, seed: seed, tasks: tasks)
+        return Result(a: (runs[sideA] ?? []).map(\.label), b: (runs[sideB] ?? []).map(\.label), resamples: resamples, seed: seed, tasks: tasks,
+                      notResampled: skipped.sorted())
     }
 
     /// Σsum/Σcount, summed in order as Python's `sum` does.
@@ -145,6 +153,7 @@ public final class Comparison {
             out += "| \(t.task) | \(t.metric) | \(t.n) | \(f(t.meanA)) | \(f(t.meanB)) | \(t.difference >= 0 ? "+" : "")\(f(t.difference)) | "
             out += "[\(f(t.low)), \(f(t.high))] | \(t.significant ? "*" : "") |\n"
         }
+        if !r.notResampled.isEmpty { out += "\nNot compared (a corpus statistic, not a mean of records): \(r.notResampled.joined(separator: ", "))\n" }
         return out
     }
 

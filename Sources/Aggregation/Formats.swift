@@ -6,10 +6,12 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json, markdown, csv, swallow, html
 
     /// `catalog` holds the task files; `swallow` and `html` read them (keys and categories are
-    /// declared there). `samples` feeds the html report's sample browser.
+    /// declared there). `samples` feeds the html report's sample browser, `comparison` (sides
+    /// named by run label) its differences from the `baseline` run (default: the first).
     /// A value JSON cannot hold (a mean that overflowed to inf) is an error naming the task and
     /// metric, never an empty document.
-    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog(), samples: SampleBrowser? = nil) throws -> String {
+    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog(), samples: SampleBrowser? = nil,
+                       comparison: Comparison? = nil, baseline: String? = nil) throws -> String {
         try report.checkFinite()
         switch self {
         case .json:
@@ -19,7 +21,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return markdown(report)
         case .csv: return csv(report)
         case .swallow: return SwallowFormat(catalog: catalog).render(report)
-        case .html: return HTMLReport(catalog: catalog, samples: samples).render(report)
+        case .html: return try HTMLReport(catalog: catalog, samples: samples, comparison: comparison, baseline: baseline).render(report)
         }
     }
 

@@ -9,9 +9,14 @@ import Foundation
 struct HTMLReport {
     let catalog: TaskCatalog
     let samples: SampleBrowser?
+    let comparison: Comparison?
+    let baseline: String?
 
-    func render(_ report: Report) -> String {
+    func render(_ report: Report) throws -> String {
         let runs = report.runs
+        if let baseline, !runs.contains(where: { $0.label == baseline }) {
+            throw EvalError("no run '\(baseline)' in the input", field: "--baseline", hint: "runs: " + runs.map(\.label).joined(separator: ", "))
+        }
         let swallow = SwallowFormat(catalog: catalog)
         var out = """
         <!DOCTYPE html>
@@ -24,10 +29,11 @@ struct HTMLReport {
         <h1>evalpipe report</h1>
         <p>\(runs.count) run\(runs.count == 1 ? "" : "s"), \(report.results.reduce(0) { $0 + $1.records }) records.
         Intervals are 95 % (mean ± 1.96 standard errors); coverage is scored / records.</p>
-        <nav><a href="#leaderboard">Leaderboard</a>\(runs.indices.map { " · <a href=\"#run\($0)\">\(esc(runs[$0].label))</a>" }.joined())\(samples == nil ? "" : " · <a href=\"#samples\">Samples</a>")</nav>
+        <nav><a href="#leaderboard">Leaderboard</a>\(comparison != nil && runs.count > 1 ? " · <a href=\"#differences\">Differences</a>" : "")\(runs.indices.map { " · <a href=\"#run\($0)\">\(esc(runs[$0].label))</a>" }.joined())\(samples == nil ? "" : " · <a href=\"#samples\">Samples</a>")</nav>
 
         """
         out += leaderboard(report, runs, swallow)
+        if let comparison, runs.count > 1 { out += differences(comparison, runs) }
         for (i, run) in runs.enumerated() { out += runSection(i, run, report.results(of: run)) }
         if let samples { out += sampleSection(samples, runs) }
         out += "<script>\(Self.script)</script>\n</body></html>\n"
@@ -57,6 +63,28 @@ struct HTMLReport {
             out += "<tr><th>\(esc(run.label))</th><td><code class=\"copy\">\(esc(swallow.overall(report.results(of: run))))</code></td></tr>\n"
         }
         return out + "</table></section>\n"
+    }
+
+    /// Each other run against the baseline: `Comparison`'s paired bootstrap per task.
+    private func differences(_ comparison: Comparison, _ runs: [Run]) -> String {
+        let base = baseline ?? runs[0].label
+        var out = "<section id=\"differences\"><h2>Differences from \(esc(base))</h2>\n"
+        out += "<p>Run minus \(esc(base)) over the sample ids both scored; paired bootstrap 95 % interval "
+        out += "(\(comparison.resamples) resamples, seed \(comparison.seed), <code>--resamples</code>, <code>--seed</code>; "
+        out += "<code>--baseline</code> picks the run compared with). <b>*</b>: the interval excludes 0.</p>\n"
+        out += "<table class=\"diff\"><thead><tr><th>run</th><th>task</th><th>metric</th><th>n</th><th>\(esc(base))</th><th>run</th><th>difference</th><th>95 % interval</th><th></th></tr></thead><tbody>\n"
+        for run in runs where run.label != base {
+            let r = comparison.result(base, run.label)
+            for t in r.tasks {
+                out += "<tr class=\"\(t.significant ? "sig" : "")\"><th>\(esc(run.label))</th><td>\(esc(t.task))</td><td>\(esc(t.metric))</td><td class=\"num\">\(t.n)</td>"
+                out += "<td class=\"num\">\(f4(t.meanA))</td><td class=\"num\">\(f4(t.meanB))</td><td class=\"num\">\(t.difference >= 0 ? "+" : "")\(f4(t.difference))</td>"
+                out += "<td class=\"num\">[\(f4(t.low)), \(f4(t.high))]</td><td>\(t.significant ? "*" : "")</td></tr>\n"
+            }
+            if !r.notResampled.isEmpty {
+                out += "<tr><th>\(esc(run.label))</th><td colspan=\"8\">not compared (a corpus statistic): \(esc(r.notResampled.joined(separator: ", ")))</td></tr>\n"
+            }
+        }
+        return out + "</tbody></table></section>\n"
     }
 
     /// The headline metric (or, without a task file, the first metric) and its summary.
@@ -228,7 +256,7 @@ struct HTMLReport {
     h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;margin-top:2em}h3{font-size:1.05em;margin:1.4em 0 .4em}
     table{border-collapse:collapse;margin:.4em 0}th,td{border:1px solid #ddd;padding:3px 8px;vertical-align:top}
     thead th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}td.none{color:#aaa;text-align:center}
-    .scroll{overflow-x:auto}.board small{color:#666}
+    .scroll{overflow-x:auto}tr.sig td{font-weight:bold}.board small{color:#666}
     code.copy{user-select:all;-webkit-user-select:all;background:#f4f4f4;padding:2px 4px;word-break:break-all}
     svg.chart{display:block;max-width:100%;height:auto;font-size:12px}
     svg .label{text-anchor:end}svg .tick{text-anchor:middle;fill:#666}svg .grid{stroke:#eee}

@@ -52,8 +52,7 @@ public final class SampleBrowser {
     /// One record that `Aggregator.add` accepted.
     public func add(_ r: JSONObject) {
         guard let task = r["task"]?.string else { return }
-        let run = Run(model: r["call"]?["model"]?.string ?? r["model"]?.string ?? "-", settings: r["profile"]?["custom_settings"]?.string)
-        let slot = Slot(run: run, task: task)
+        let slot = Slot(run: Run(record: r), task: task)
         seen[slot, default: 0] += 1
         let status = r["status"]?.string ?? "unknown"
         let metric = headlineMetric(task, r["scores"]?.object)

@@ -38,24 +38,31 @@ struct Aggregate: ParsableCommand {
     @Option(help: "html: records kept per run, task and kind (right, partial, wrong, unrated, truncated, error) for the sample browser.") var samples = 20
     @Option(help: "html: characters kept of each text in the sample browser.") var sampleChars = 4000
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two runs: B minus A per task, with a paired bootstrap interval.", valueName: "A B")) var compare: [String] = []
-    @Option(help: "--compare: bootstrap resamples.") var resamples = 10_000
-    @Option(help: "--compare: seed of the resampling (CPython's random.Random).") var seed = 0
+    @Option(help: "--compare and html: bootstrap resamples.") var resamples = 10_000
+    @Option(help: "--compare and html: seed of the resampling (CPython's random.Random).") var seed = 0
+    @Option(help: "html: the run the others are compared with, as the leaderboard labels it (default: the first).") var baseline: String?
     @Flag(help: "Keep the first record of an id that appears again (and count the rest) instead of failing.") var dedupe = false
 
     func run() throws {
         let catalog = taskOptions.catalog
+        guard resamples > 0 else { throw ValidationError("--resamples must be > 0") }
         if !compare.isEmpty { return try runComparison(catalog) }
         let agg = Aggregator(catalog: catalog, missingAsZero: missingAsZero, dedupe: dedupe)
         guard samples >= 0, sampleChars > 0 else { throw ValidationError("--samples must be ≥ 0 and --sample-chars > 0") }
         let browser = format == .html ? SampleBrowser(catalog: catalog, limit: samples, maxChars: sampleChars) : nil
+        // Records without an id cannot be paired: they are aggregated but not compared.
+        let comparison = format == .html ? Comparison(catalog: catalog, resamples: resamples, seed: seed) : nil
         let reader = RecordReader(paths: input.inputs)
         while let rec = try reader.nextRecord() {
             do {
-                if try agg.add(rec.fields) { browser?.add(rec.fields) }
+                if try agg.add(rec.fields) {
+                    browser?.add(rec.fields)
+                    if rec.fields["id"] != nil { try comparison?.add(rec.fields, side: Run(record: rec.fields).label) }
+                }
             } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
         }
         if agg.duplicates > 0 { Log.line("aggregate: warning: \(agg.duplicates) repeated records left out (--dedupe)") }
-        try StandardStream.out(format.render(agg.report(), catalog: catalog, samples: browser))
+        try StandardStream.out(format.render(agg.report(), catalog: catalog, samples: browser, comparison: comparison, baseline: baseline))
     }
 }
 
@@ -63,9 +70,8 @@ extension Aggregate {
     func runComparison(_ catalog: TaskCatalog) throws {
         guard compare.count == 2, input.inputs.isEmpty else { throw ValidationError("--compare takes two runs, A and B, and no other input") }
         guard format == .json || format == .markdown else { throw ValidationError("--compare writes json or markdown") }
-        guard resamples > 0 else { throw ValidationError("--resamples must be > 0") }
         let comparison = Comparison(catalog: catalog, resamples: resamples, seed: seed)
-        for (path, side) in zip(compare, [Comparison.Side.a, .b]) {
+        for (path, side) in zip(compare, ["A", "B"]) {
             let reader = RecordReader(paths: try Self.scoredFiles(path))
             while let rec = try reader.nextRecord() {
                 do { try comparison.add(rec.fields, side: side) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }

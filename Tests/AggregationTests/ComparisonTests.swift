@@ -16,8 +16,8 @@ import Testing
 
     static func compare(_ a: [Double], _ b: [Double], resamples: Int = 10_000, seed: Int = 0) throws -> Comparison.TaskDifference {
         let c = Comparison(catalog: none, resamples: resamples, seed: seed)
-        for (i, x) in a.enumerated() { try c.add(record("t", i, .double(x)), side: .a) }
-        for (i, x) in b.enumerated() { try c.add(record("t", i, .double(x)), side: .b) }
+        for (i, x) in a.enumerated() { try c.add(record("t", i, .double(x)), side: "A") }
+        for (i, x) in b.enumerated() { try c.add(record("t", i, .double(x)), side: "B") }
         return try #require(c.result().tasks.first)
     }
 
@@ -46,9 +46,9 @@ import Testing
 
     @Test func onlySharedScoredIdsArePaired() throws {
         let c = Comparison(catalog: Self.none)
-        for i in 0..<5 { try c.add(Self.record("t", i, .int(1)), side: .a) }
-        try c.add(Self.record("t", 5, nil, status: "api_error"), side: .a)
-        for i in 1..<7 { try c.add(Self.record("t", i, i == 2 ? nil : .int(0), status: i == 2 ? "api_error" : "ok"), side: .b) }
+        for i in 0..<5 { try c.add(Self.record("t", i, .int(1)), side: "A") }
+        try c.add(Self.record("t", 5, nil, status: "api_error"), side: "A")
+        for i in 1..<7 { try c.add(Self.record("t", i, i == 2 ? nil : .int(0), status: i == 2 ? "api_error" : "ok"), side: "B") }
         let d = try #require(c.result().tasks.first)
         #expect(d.n == 3 && d.unpairedA == 3 && d.unpairedB == 3 && d.meanA == 1 && d.meanB == 0 && d.difference == -1)
         #expect(d.low == -1 && d.high == -1 && d.significant)
@@ -56,10 +56,14 @@ import Testing
 
     @Test func malformedInputNamesItsField() throws {
         let c = Comparison(catalog: Self.none)
-        try c.add(Self.record("t", 0, .int(1)), side: .a)
-        #expect { try c.add(Self.record("t", 0, .int(1)), side: .a) } throws: { ($0 as? EvalError)?.field == "id" }
-        #expect { try c.add(["task": "t", "scores": ["m": 1]], side: .b) } throws: { ($0 as? EvalError)?.field == "id" }
-        #expect { try c.add(Self.record("t", 1, ["reduce": "bleu", "n": 1]), side: .b) } throws: { ($0 as? EvalError)?.field == "scores.m" }
+        try c.add(Self.record("t", 0, .int(1)), side: "A")
+        #expect { try c.add(Self.record("t", 0, .int(1)), side: "A") } throws: { ($0 as? EvalError)?.field == "id" }
+        #expect { try c.add(["task": "t", "scores": ["m": 1]], side: "B") } throws: { ($0 as? EvalError)?.field == "id" }
+        #expect { try c.add(Self.record("t", 1, "1"), side: "B") } throws: { ($0 as? EvalError)?.field == "scores.m" }
+        #expect { try c.add(Self.record("t", 1, ["reduce": "micro_mean", "sum": 1]), side: "B") } throws: { ($0 as? EvalError)?.field == "scores.m.count" }
+        // A corpus statistic is not resampled by record: the task is named as left out.
+        try c.add(Self.record("u", 0, ["reduce": "bleu", "n": 1]), side: "A")
+        #expect(c.result().notResampled == ["u"] && c.result().tasks.isEmpty)  // t has no B side
     }
 
     /// The resampling written out in Python with `random.Random(seed).randrange`: the same draws,
@@ -104,7 +108,7 @@ import Testing
                 }
                 for (side, (s, k)) in pair.enumerated() {
                     let value: JSONValue = task == "micro" ? ["reduce": "micro_mean", "sum": .double(s), "count": .double(k)] : .double(s)
-                    try c.add(Self.record(task, i, value), side: side == 0 ? .a : .b)
+                    try c.add(Self.record(task, i, value), side: side == 0 ? "A" : "B")
                 }
                 a.append(pair[0]); b.append(pair[1])
             }

@@ -57,6 +57,13 @@ import Testing
         #expect(SampleBrowser.grade(value) == grade)
     }
 
+    @Test func anUnknownBaselineIsAnError() throws {
+        let agg = Aggregator(catalog: Self.catalog)
+        try agg.add(Self.record(0))
+        #expect { try ReportFormat.html.render(agg.report(), catalog: Self.catalog, comparison: Comparison(catalog: Self.catalog), baseline: "x") }
+            throws: { ($0 as? EvalError)?.field == "--baseline" }
+    }
+
     @Test func everyRecordTextIsEscaped() throws {
         let agg = Aggregator(catalog: Self.catalog)
         let b = SampleBrowser(catalog: Self.catalog)

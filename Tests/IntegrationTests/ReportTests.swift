@@ -65,6 +65,15 @@ import Testing
         // Per run: headline per benchmark, mmlu_english by category, status of records.
         #expect(Self.count("<svg class=\"chart", in: dom) == 6)
         #expect(Self.count("<code class=\"copy\">", in: dom) == 2)
+        // Differences from the first run: the intervals `aggregate --compare` gives for the same runs.
+        let compared = try Harness.sh("aggregate --compare <(cat Tests/Fixtures/report/model-a-*) <(cat Tests/Fixtures/report/model-b-*)")
+        let tasks = try #require(try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any])["tasks"] as? [[String: Any]]
+        #expect(tasks?.count == 2)
+        for t in tasks ?? [] {
+            let interval = String(format: "[%.4f, %.4f]", t["ci_low"] as! Double, t["ci_high"] as! Double)
+            #expect(dom.contains("<td>\(t["task"]!)</td><td>extractive_match</td><td class=\"num\">\(t["n"]!)</td>"), "\(t)")
+            #expect(dom.contains("<td class=\"num\">\(interval)</td>"), "\(interval)")
+        }
         #expect(dom.contains("<form id=\"filters\">"))
         #expect(Self.articles(dom).count == records.count)
         #expect(Self.visible(dom).count == records.count)
