@@ -18,7 +18,7 @@ public final class Comparison {
     /// Per task and side: id → (sum, count) of the headline metric; nil for a record without scores.
     private var values: [String: [String: [String: (Double, Double)?]]] = [:]
     private var metrics: [String: String] = [:]
-    private var runs: [String: [Run]] = [:]
+    private var runs: [String: Run] = [:]
     /// Tasks whose headline is a corpus statistic.
     private var skipped: Set<String> = []
 
@@ -32,7 +32,10 @@ public final class Comparison {
         guard let task = r["task"]?.string else { throw EvalError(r["task"] == nil ? "missing" : "expected a string", field: "task") }
         guard let id = r["id"]?.string else { throw EvalError(r["id"] == nil ? "missing" : "expected a string", field: "id", hint: "records are paired by id") }
         let run = Run(record: r)
-        if !runs[side, default: []].contains(run) { runs[side, default: []].append(run) }
+        if let other = runs[side], other != run {
+            throw EvalError("run \(side) holds records of \(other.label) and of \(run.label)", field: "call.model", hint: "compare one run with another")
+        }
+        runs[side] = run
         if values[task] == nil { values[task] = [:] }
         if values[task]![side] == nil { values[task]![side] = [:] }
         guard values[task]![side]![id] == nil else {
@@ -85,7 +88,8 @@ public final class Comparison {
     }
 
     public struct Result: Codable, Sendable {
-        public var a: [String], b: [String]
+        /// The runs compared: their labels.
+        public var a: String?, b: String?
         public var resamples: Int, seed: Int
         public var confidence = 0.95
         public var tasks: [TaskDifference]
@@ -109,7 +113,7 @@ public final class Comparison {
                                         unpairedA: va.count - shared.count, unpairedB: vb.count - shared.count,
                                         meanA: ma, meanB: mb, difference: mb - ma, low: lo, high: hi, significant: lo > 0 || hi < 0))
         }
-        return Result(a: (runs[sideA] ?? []).map(\.label), b: (runs[sideB] ?? []).map(\.label), resamples: resamples, seed: seed, tasks: tasks,
+        return Result(a: runs[sideA]?.label, b: runs[sideB]?.label, resamples: resamples, seed: seed, tasks: tasks,
                       notResampled: skipped.sorted())
     }
 
@@ -146,7 +150,7 @@ public final class Comparison {
     }
 
     public static func markdown(_ r: Result) -> String {
-        var out = "A: \(r.a.joined(separator: ", "))  \nB: \(r.b.joined(separator: ", "))  \n"
+        var out = "A: \(r.a ?? "-")  \nB: \(r.b ?? "-")  \n"
         out += "B − A over the ids both scored; paired bootstrap 95 % interval (\(r.resamples) resamples, seed \(r.seed)); * when it excludes 0.\n\n"
         out += "| task | metric | n | A | B | B − A | 95 % interval | |\n|---|---|---:|---:|---:|---:|---|---|\n"
         for t in r.tasks {

@@ -59,6 +59,9 @@ import Testing
         try c.add(Self.record("t", 0, .int(1)), side: "A")
         #expect { try c.add(Self.record("t", 0, .int(1)), side: "A") } throws: { ($0 as? EvalError)?.field == "id" }
         #expect { try c.add(["task": "t", "scores": ["m": 1]], side: "B") } throws: { ($0 as? EvalError)?.field == "id" }
+        var other = Self.record("t", 1, .int(1))
+        other["call"] = ["model": "another"]
+        #expect { try c.add(other, side: "A") } throws: { ($0 as? EvalError)?.field == "call.model" }
         #expect { try c.add(Self.record("t", 1, "1"), side: "B") } throws: { ($0 as? EvalError)?.field == "scores.m" }
         #expect { try c.add(Self.record("t", 1, ["reduce": "micro_mean", "sum": 1]), side: "B") } throws: { ($0 as? EvalError)?.field == "scores.m.count" }
         // A corpus statistic is not resampled by record: the task is named as left out.
