@@ -7,6 +7,7 @@
 #   make bench         # throughput against the reference's paths (Tests/Bench/*.sh)
 #   make suite MODEL=hosted_vllm/Qwen/Qwen3-8B BASE_URL=… [SUITE=swallow] [LIMIT=2]   # then aggregated_results.json
 #   make submit MODEL=hosted_vllm/Qwen/Qwen3-8B SERVICE=tsubame NODE=node_q [SETTINGS=reasoning] [RUN_TASKS=a,b|SUITE=swallow]
+#   make report        # results/report.html: every run under results/, with a sample browser
 #
 # Each stage writes results/{provider}/{publisher}/{model}/{SETTINGS}/{task}/<stage>.jsonl through
 # a temporary file, so a killed stage leaves nothing half-written; call-model appends to
@@ -55,7 +56,7 @@ TASKS := $(basename $(notdir $(wildcard tasks/*.yaml)))
 opt = $(if $(2),$(1) $(call quote,$(2)))
 quote = '$(subst ','\'',$(1))'
 
-.PHONY: build install test demo fidelity bench clean help submit suite print-run $(TASKS)
+.PHONY: build install test demo fidelity bench clean help submit suite report print-run $(TASKS)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -106,6 +107,15 @@ submit: build check-model
 # Every benchmark of conf/suites/$(SUITE).yaml in order, then $(RUN)/aggregated_results.json.
 suite: build check-model
 	EVALPIPE_BIN=$(BIN) bin/suite $(SUITE)
+
+# One HTML page for every scored.jsonl under $(RESULTS) (aggregate --format html), written through a
+# temporary file.
+report: build
+	@mapfile -d '' files < <(find $(call quote,$(RESULTS)) -name scored.jsonl -print0 | sort -z); \
+	test $${#files[@]} -gt 0 || { echo "no scored.jsonl under $(RESULTS): run a benchmark first" >&2; exit 1; }; \
+	$(BIN)/aggregate --format html "$${files[@]}" > $(call quote,$(RESULTS)/report.html.tmp) && \
+	mv $(call quote,$(RESULTS)/report.html.tmp) $(call quote,$(RESULTS)/report.html) && \
+	echo "wrote $(RESULTS)/report.html from $${#files[@]} scored.jsonl files" >&2
 
 print-run:
 	@echo $(RUN)

@@ -1,12 +1,12 @@
 import EvalCore
 import Foundation
 
-/// Sums over scored records, per model, task and subset. Keeps only counters, so any number of
-/// records aggregates in constant memory.
+/// Sums over scored records, per run (model and the profile's custom settings), task and subset.
+/// Keeps only counters, so any number of records aggregates in constant memory.
 public final class Aggregator {
     struct Key: Hashable, Comparable {
-        var model: String, task: String
-        static func < (a: Key, b: Key) -> Bool { (a.model, a.task) < (b.model, b.task) }
+        var model: String, settings: String?, task: String
+        static func < (a: Key, b: Key) -> Bool { (a.model, a.settings ?? "", a.task) < (b.model, b.settings ?? "", b.task) }
     }
 
     final class Group {
@@ -14,6 +14,8 @@ public final class Aggregator {
         var status: [String: Int] = [:]
         var metrics: [String: any Reducer] = [:]
         var usage: [String: Int64] = [:]
+        /// Σ call.latency_s, and how many records carried one.
+        var latency = 0.0, timed = 0
         var subsets: [String: Group] = [:]
 
         /// `scores` was checked by `Aggregator.add`: each value is one its reducer accepts.
@@ -32,6 +34,7 @@ public final class Aggregator {
                 } catch let e as EvalError { throw e.under("scores.\(m)") }
             }
             for (k, v) in r["call"]?["usage"]?.object ?? [:] { if case .int(let i) = v { usage[k, default: 0] &+= i } }
+            if let s = r["call"]?["latency_s"]?.double, s.isFinite, s >= 0 { latency += s; timed += 1 }
         }
 
         var scored: Int { metrics.values.map(\.summary.n).max() ?? 0 }
@@ -54,10 +57,12 @@ public final class Aggregator {
         self.dedupe = dedupe
     }
 
-    public func add(_ r: JSONObject) throws {
+    /// Counts one record; false when `dedupe` left it out as a repeated id.
+    @discardableResult
+    public func add(_ r: JSONObject) throws -> Bool {
         guard let task = r["task"]?.string else { throw EvalError(r["task"] == nil ? "missing" : "expected a string", field: "task") }
-        let model = r["call"]?["model"]?.string ?? r["model"]?.string ?? "-"
-        let key = Key(model: model, task: task)
+        let run = Run(record: r), model = run.model
+        let key = Key(model: model, settings: run.settings, task: task)
         if let id = r["id"] {
             guard let id = id.string else { throw EvalError("expected a string, found \(id.kindName)", field: "id") }
             if !seen[key, default: []].insert(id).inserted {
@@ -66,7 +71,7 @@ public final class Aggregator {
                                     hint: "each sample must be counted once: remove the repeated records, or pass --dedupe to keep the first")
                 }
                 duplicates += 1
-                return
+                return false
             }
         }
         let scores = try Self.scores(of: r)
@@ -78,6 +83,7 @@ public final class Aggregator {
             g.subsets[sub] = s
             try s.add(r, scores: scores)
         }
+        return true
     }
 
     /// A record's metric values with their reducers; anything else is an error, never a record
@@ -105,12 +111,13 @@ public final class Aggregator {
                 headline = Headline(name: h.name, metric: h.metric, value: m.mean)
             }
             rows.append(TaskResult(
-                model: key.model, task: key.task, records: g.records, scored: g.scored,
+                model: key.model, settings: key.settings, task: key.task, records: g.records, scored: g.scored,
                 status: g.status, metrics: metrics, headline: headline,
                 subsets: g.subsets.isEmpty ? nil : g.subsets.mapValues {
                     SubsetResult(records: $0.records, scored: $0.scored, metrics: summarize($0))
                 },
-                usage: g.usage.isEmpty ? nil : g.usage))
+                usage: g.usage.isEmpty ? nil : g.usage,
+                latency: g.timed == 0 ? nil : Latency(seconds: g.latency, records: g.timed)))
         }
         return Report(results: rows)
     }
@@ -145,8 +152,17 @@ public struct SubsetResult: Codable, Sendable {
     public var metrics: [String: MetricSummary]
 }
 
+/// The summed request time of a task's records (`call.latency_s`); requests overlap, so this is
+/// work, not wall time.
+public struct Latency: Codable, Sendable {
+    public var seconds: Double
+    public var records: Int
+}
+
 public struct TaskResult: Codable, Sendable {
     public var model: String
+    /// The profile's custom settings the records were rendered with (`profile.custom_settings`).
+    public var settings: String?
     public var task: String
     public var records: Int
     /// Records that carry scores; the rest (api_error) are missing coverage.
@@ -156,12 +172,33 @@ public struct TaskResult: Codable, Sendable {
     public var headline: Headline?
     public var subsets: [String: SubsetResult]?
     public var usage: [String: Int64]?
+    public var latency: Latency?
 
+    public var run: Run { Run(model: model, settings: settings) }
     public var coverage: Double { records == 0 ? 0 : Double(scored) / Double(records) }
+}
+
+/// A model with the custom settings it ran with: a row of the leaderboard.
+public struct Run: Hashable, Comparable, Sendable {
+    public var model: String
+    public var settings: String?
+
+    public init(model: String, settings: String? = nil) { self.model = model; self.settings = settings }
+    /// A record's run: the model it was sent to, the custom settings it was rendered with.
+    public init(record r: JSONObject) {
+        self.init(model: r["call"]?["model"]?.string ?? r["model"]?.string ?? "-", settings: r["profile"]?["custom_settings"]?.string)
+    }
+
+    public var label: String { settings.map { "\(model) (\($0))" } ?? model }
+    public static func < (a: Run, b: Run) -> Bool { (a.model, a.settings ?? "") < (b.model, b.settings ?? "") }
 }
 
 public struct Report: Codable, Sendable {
     public var results: [TaskResult]
+
+    /// Every run in the results, sorted.
+    public var runs: [Run] { Array(Set(results.map(\.run))).sorted() }
+    public func results(of run: Run) -> [TaskResult] { results.filter { $0.run == run } }
 
     func checkFinite() throws {
         for r in results {

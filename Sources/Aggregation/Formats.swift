@@ -3,12 +3,15 @@ import Foundation
 
 /// The output formats of `aggregate`.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case json, markdown, csv, swallow
+    case json, markdown, csv, swallow, html
 
-    /// `catalog` holds the task files; only `swallow` reads them (its keys are declared there).
+    /// `catalog` holds the task files; `swallow` and `html` read them (keys and categories are
+    /// declared there). `samples` feeds the html report's sample browser, `comparison` (sides
+    /// named by run label) its differences from the `baseline` run (default: the first).
     /// A value JSON cannot hold (a mean that overflowed to inf) is an error naming the task and
     /// metric, never an empty document.
-    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog()) throws -> String {
+    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog(), samples: SampleBrowser? = nil,
+                       comparison: Comparison? = nil, baseline: String? = nil) throws -> String {
         try report.checkFinite()
         switch self {
         case .json:
@@ -18,6 +21,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return markdown(report)
         case .csv: return csv(report)
         case .swallow: return SwallowFormat(catalog: catalog).render(report)
+        case .html: return try HTMLReport(catalog: catalog, samples: samples, comparison: comparison, baseline: baseline).render(report)
         }
     }
 
@@ -30,7 +34,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
             let metric = r.headline?.metric ?? r.metrics.keys.sorted().first
             let m = metric.flatMap { r.metrics[$0] }
             let notOK = r.status.filter { $0.key != "ok" }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            out += "| \(r.model) | \(r.task) | \(r.headline?.name ?? metric ?? "-") | \(m.map { fmt($0.mean) } ?? "-") | "
+            out += "| \(r.run.label) | \(r.task) | \(r.headline?.name ?? metric ?? "-") | \(m.map { fmt($0.mean) } ?? "-") | "
             out += "\(m?.stderr.map(fmt) ?? "-") | \(r.scored)/\(r.records) | \(String(format: "%.1f%%", 100 * r.coverage)) | "
             out += (notOK.isEmpty ? "-" : notOK.joined(separator: ", ")) + " |\n"
         }

@@ -33,21 +33,25 @@ public struct SwallowFormat {
         return out
     }
 
+    /// One document per run (model and custom settings), in the report's order.
     public func render(_ report: Report) -> String {
         let entries = entries()
+        return report.runs.map { Self.document(model: $0.model, values: values(report.results(of: $0), entries)) }.joined()
+    }
+
+    /// The comma-joined values the team pastes into its spreadsheet.
+    public func overall(_ rows: [TaskResult]) -> String { values(rows, entries()).map(\.1.str).joined(separator: ",") }
+
+    /// One run's value of every declared key, in position order.
+    func values(_ rows: [TaskResult], _ entries: [Entry]) -> [(String, Value)] {
         var taskNames: [String: String] = [:]  // a record's task → its task file
-        for r in report.results where taskNames[r.task] == nil {
+        for r in rows where taskNames[r.task] == nil {
             taskNames[r.task] = (try? catalog.resolve(r.task).task.name) ?? r.task
         }
-        let models = Array(Set(report.results.map(\.model))).sorted()
-        return models.map { model in
-            let rows = report.results.filter { $0.model == model }
-            let values: [(String, Value)] = entries.map { e in
-                let row = rows.first { taskNames[$0.task] == e.task.name }
-                return (e.key.key, row.map { Self.value(e, $0) } ?? .missing)
-            }
-            return Self.document(model: model, values: values)
-        }.joined()
+        return entries.map { e in
+            let row = rows.first { taskNames[$0.task] == e.task.name }
+            return (e.key.key, row.map { Self.value(e, $0) } ?? .missing)
+        }
     }
 
     enum Value: Equatable {

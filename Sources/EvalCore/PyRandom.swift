@@ -4,8 +4,10 @@ import Foundation
 /// are the draws the reference makes with `random.seed(s)`, so its choice positions and
 /// langdetect's random walk (`random.Random` seeded with 0) can be replayed.
 public struct PyRandom: Sendable {
-    private var mt = [UInt32](repeating: 0, count: 624)
-    private var index = 624
+    // Inlinable draws: aggregate --compare's bootstrap makes 10^8 and more from another module,
+    // where a call per draw took twice as long as the draw.
+    @usableFromInline var mt = [UInt32](repeating: 0, count: 624)
+    @usableFromInline var index = 624
     /// `gauss` makes two normal deviates at a time and keeps the second for the next call.
     private var gaussNext: Double?
 
@@ -36,7 +38,7 @@ public struct PyRandom: Sendable {
         index = 624
     }
 
-    public mutating func next32() -> UInt32 {
+    @inlinable public mutating func next32() -> UInt32 {
         if index >= 624 {
             for k in 0..<624 {
                 let y = (mt[k] & 0x8000_0000) | (mt[(k + 1) % 624] & 0x7fff_ffff)
@@ -73,10 +75,10 @@ public struct PyRandom: Sendable {
     }
 
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.
-    public mutating func getrandbits(_ k: Int) -> UInt32 { next32() >> (32 - UInt32(k)) }
+    @inlinable public mutating func getrandbits(_ k: Int) -> UInt32 { next32() >> (32 - UInt32(k)) }
 
     /// `_randbelow(n)`: rejection sampling on `n.bit_length()` bits.
-    public mutating func randbelow(_ n: Int) -> Int {
+    @inlinable public mutating func randbelow(_ n: Int) -> Int {
         precondition(n > 0 && n <= Int(UInt32.max))
         let k = Int.bitWidth - n.leadingZeroBitCount
         var r = Int(getrandbits(k))
