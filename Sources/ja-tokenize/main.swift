@@ -50,7 +50,14 @@ struct JaTokenize: ParsableCommand {
     }
 
     private func flush(_ out: inout [UInt8]) {
-        out.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+        out.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = write(1, bytes.baseAddress! + done, bytes.count - done)
+                if n <= 0 { if errno == EINTR { continue }; Glibc.exit(1) }
+                done += n
+            }
+        }
         out.removeAll(keepingCapacity: true)
     }
 

@@ -79,8 +79,15 @@ struct JanomeDifferentialTests {
         try process.run()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "janome_oracle.py exited with \(process.terminationStatus)")
-        return try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [[String]])
+        let bytes = [UInt8](try Data(contentsOf: output))
+        return try bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { line in
+            try line.split(separator: 0x09).map { token in
+                let parts = token.split(separator: 0x20)
+                try #require(parts.count == 2 && parts[0].count % 2 == 0, "bad oracle line")
+                let hex = Array(parts[0])
+                let utf8 = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+                return [String(decoding: utf8, as: UTF8.self), String(decoding: parts[1], as: UTF8.self)]
+            }
         }
     }
 }
