@@ -85,7 +85,7 @@ struct JanomeDifferentialTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("in"), output = dir.appendingPathComponent("out")
         try text.write(to: input, atomically: false, encoding: .utf8)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [repo.appendingPathComponent("Tests/Fixtures/janome/" + script).path]
