@@ -267,7 +267,8 @@ private func generatedStrings(count: Int) throws -> [String] {
         if i % 5000 == 4999 { return run(pools[rng.below(pools.count)].ranges, length: 1025 + rng.below(1500)) }
         if i % 1000 == 599 {
             var s = String.UnicodeScalarView()
-            while s.count < 1100 + rng.below(1500) { s.append(contentsOf: piece().unicodeScalars.filter { !splitters.contains($0) }) }
+            let length = 1100 + rng.below(1500)
+            while s.count < length { s.append(contentsOf: piece().unicodeScalars.filter { !splitters.contains($0) }) }
             return String(s)
         }
         let pieces = i % 200 == 199 ? 150 + rng.below(1500) : 1 + rng.below(6)
