@@ -18,7 +18,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
 PREFIX ?= /usr/local
 BIN ?= $(CURDIR)/.build/release
-TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate evalpipe-jobs
+TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate evalpipe-jobs ja-tokenize
 
 MODEL ?=
 BASE_URL ?=
@@ -65,6 +65,8 @@ help:
 	@echo "tasks: $(TASKS)"
 
 build: $(addprefix $(BIN)/,$(TOOLS))
+	@# The Japanese dictionary (Debian's mecab-ipadic, compiled and cached); else built on first use.
+	@$(BIN)/ja-tokenize --build-dictionary >/dev/null || echo "make build: the Japanese dictionary will be built on first use" >&2
 
 $(addprefix $(BIN)/,$(TOOLS)) &: Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
 	@# Static Foundation's linker warning about mktemp is noise we cannot act on.
