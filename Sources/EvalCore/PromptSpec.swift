@@ -18,10 +18,25 @@ public struct PromptSpec: Decodable, Sendable {
     public var incorrect: [String]?
     /// Seed of that position draw; each record draws from its own generator (see Prompting).
     public var shuffleSeed: Int?
+    /// multi_turn: the field holding the user turns (the first is `{Question}`, the rest followups).
+    public var turns: String?
+    /// multi_turn: the field naming the row's category.
+    public var category: String?
+    /// multi_turn: the field holding the reference answers (`[{"turns": [...]}]`), for the judge.
+    public var references: String?
+    /// multi_turn: sampling temperature per category, over every other setting (unknown ones: 0).
+    public var categoryTemperature: [String: Double]?
+    /// multi_turn: each turn's answer is cut to its first this many characters (code points).
+    public var maxAnswerChars: Int?
+    /// multi_turn: `first_draw` continues every draw from draw 0's first answer (the reference),
+    /// `own_draw` continues each draw from its own.
+    public var turnContext: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, source, template, question, choices, gold, correct, incorrect
         case choiceFields = "choice_fields", shuffleSeed = "shuffle_seed"
+        case turns, category, references
+        case categoryTemperature = "category_temperature", maxAnswerChars = "max_answer_chars", turnContext = "turn_context"
     }
 
     public init(from d: Decoder) throws {
@@ -36,5 +51,11 @@ public struct PromptSpec: Decodable, Sendable {
         correct = try c.decodeIfPresent(String.self, forKey: .correct)
         incorrect = try c.decodeIfPresent([String].self, forKey: .incorrect)
         shuffleSeed = try c.decodeIfPresent(Int.self, forKey: .shuffleSeed)
+        turns = try c.decodeIfPresent(String.self, forKey: .turns)
+        category = try c.decodeIfPresent(String.self, forKey: .category)
+        references = try c.decodeIfPresent(String.self, forKey: .references)
+        categoryTemperature = try c.decodeIfPresent([String: Double].self, forKey: .categoryTemperature)
+        maxAnswerChars = try c.decodeIfPresent(Int.self, forKey: .maxAnswerChars)
+        turnContext = try c.decodeIfPresent(String.self, forKey: .turnContext)
     }
 }

@@ -1,0 +1,57 @@
+import EvalCore
+
+/// Multi-turn chat benchmarks (MT-Bench): the row's first user turn is `{Question}`, the later
+/// ones become `followups`; the category picks the temperature, which overrides every other
+/// setting as the reference's does. The target keeps what the judge needs: the category, the
+/// questions and the reference answers.
+public struct MultiTurnPrompt: PromptBuilder {
+    let turns: String
+    let category: String
+    let references: String?
+    let temperatures: [String: Double]
+    let conversation: JSONObject
+
+    public static let contexts = ["first_draw", "own_draw"]
+
+    public init(spec: PromptSpec) throws {
+        guard let t = spec.turns else { throw EvalError("multi_turn needs a turns field", field: "prompt.turns") }
+        guard let c = spec.category else { throw EvalError("multi_turn needs a category field", field: "prompt.category") }
+        for (key, v) in [("question", spec.question as Any?), ("choices", spec.choices), ("choice_fields", spec.choiceFields),
+                         ("gold", spec.gold), ("correct", spec.correct), ("incorrect", spec.incorrect),
+                         ("shuffle_seed", spec.shuffleSeed)] where v != nil {
+            throw EvalError("not used by kind multi_turn", field: "prompt.\(key)")
+        }
+        let context = spec.turnContext ?? "first_draw"
+        guard Self.contexts.contains(context) else {
+            throw EvalError("unknown turn context '\(context)'", field: "prompt.turn_context", hint: "known: " + Self.contexts.joined(separator: ", "))
+        }
+        if let m = spec.maxAnswerChars, m < 1 { throw EvalError("must be at least 1", field: "prompt.max_answer_chars") }
+        turns = t
+        category = c
+        references = spec.references
+        temperatures = spec.categoryTemperature ?? [:]
+        var conv: JSONObject = ["context": .string(context)]
+        conv["max_chars"] = spec.maxAnswerChars.map { .int(Int64($0)) }
+        conversation = conv
+    }
+
+    public func build(row: JSONObject, seed: Int) throws -> BuiltPrompt {
+        guard let list = row[turns]?.array, !list.isEmpty, case let texts = list.compactMap(\.string), texts.count == list.count else {
+            throw EvalError("expected a non-empty list of strings", field: "row.\(turns)")
+        }
+        guard let cat = row[category]?.string else { throw EvalError("expected a string", field: "row.\(category)") }
+        var target: JSONObject = ["category": .string(cat), "questions": .array(texts.map(JSONValue.string))]
+        if let references {
+            // The reference reads `reference[0]["turns"]` for every question, with or without a judge reference.
+            guard let refs = row[references]?.array?.first?["turns"]?.array, case let r = refs.compactMap(\.string), r.count == refs.count else {
+                throw EvalError("expected [{\"turns\": [strings]}]", field: "row.\(references)")
+            }
+            target["references"] = .array(r.map(JSONValue.string))
+        }
+        var values: [String: String] = [:]
+        for (k, v) in row { values[k] = v.text }
+        values["Question"] = texts[0]
+        return BuiltPrompt(values: values, target: target, followups: Array(texts.dropFirst()),
+                           temperature: temperatures[cat] ?? 0, conversation: conversation)
+    }
+}
