@@ -58,11 +58,11 @@ public struct Scorer: Sendable {
         for i in responses.indices {
             var r = responses[i].object!
             r["extracted"] = .array(extracted[i].map { .string($0.description) })
-            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.perResponse[i])) }))
+            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
             responses[i] = .object(r)
         }
         record["responses"] = .array(responses)
-        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.record)) }))
+        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.record) }))
         let found: Status = extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
         record["status"] = .string(Status.worst([status, found]).rawValue)
     }

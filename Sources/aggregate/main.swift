@@ -26,15 +26,17 @@ struct Aggregate: ParsableCommand {
     @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ReportFormat = .json
     @Option(help: "Directory of task files (headline names).") var tasks: String?
     @Flag(help: "Count records without scores as 0, as the reference does.") var missingAsZero = false
+    @Flag(help: "Keep the first record of an id that appears again (and count the rest) instead of failing.") var dedupe = false
 
     func run() throws {
         let catalog = TaskCatalog(directory: tasks)
-        let agg = Aggregator(catalog: catalog, missingAsZero: missingAsZero)
+        let agg = Aggregator(catalog: catalog, missingAsZero: missingAsZero, dedupe: dedupe)
         let reader = RecordReader(paths: inputs)
         while let rec = try reader.nextRecord() {
             do { try agg.add(rec.fields) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
         }
-        FileHandle.standardOutput.write(Data(format.render(agg.report(), catalog: catalog).utf8))
+        if agg.duplicates > 0 { Log.line("aggregate: warning: \(agg.duplicates) repeated records left out (--dedupe)") }
+        FileHandle.standardOutput.write(Data(try format.render(agg.report(), catalog: catalog).utf8))
     }
 }
 
