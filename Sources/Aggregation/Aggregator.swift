@@ -116,11 +116,14 @@ public final class Aggregator {
     }
 
     private func summarize(_ g: Group) -> [String: MetricSummary] {
-        g.metrics.mapValues { reducer in
+        g.metrics.compactMapValues { reducer in
             if missingAsZero, g.records > reducer.summary.n, !reducer.addMissing(g.records - reducer.summary.n) {
                 Log.line("aggregate: warning: \(type(of: reducer).name) cannot count records without scores: --missing-as-zero leaves them out")
             }
-            return reducer.summary
+            // A reducer left with nothing to reduce (MT-Bench when every question's judge failed,
+            // where the reference raises) reports NaN over 0: the metric is missing, not a number.
+            let s = reducer.summary
+            return s.n == 0 && s.mean.isNaN ? nil : s
         }
     }
 }

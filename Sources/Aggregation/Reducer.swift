@@ -24,6 +24,7 @@ public enum Reducers {
     public static let all: [String: any Reducer.Type] = [
         MeanReducer.name: MeanReducer.self,
         MicroMeanReducer.name: MicroMeanReducer.self,
+        MTBenchReducer.name: MTBenchReducer.self,
     ]
 
     /// The reducer a value asks for: `mean` for a number or bool, else its `reduce` name.

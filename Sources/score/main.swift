@@ -12,6 +12,9 @@ struct Score: ParsableCommand {
             Records with status api_error pass through unscored.
 
               … | call-model --model M | strip-reasoning | score | aggregate
+
+            Judged tasks (MT-Bench): give score the judge's output (and render-prompts --judge's \
+            --unjudged file); each question is scored once all its judgements have arrived.
             """)
 
     @Option(help: ArgumentHelp("Directory searched first for task files.", valueName: "dir"))
@@ -25,13 +28,23 @@ struct Score: ParsableCommand {
     func run() throws {
         let catalog = TaskCatalog(directory: tasks)
         var scorers: [String: Scorer] = [:]
-        Filter.run(tool: "score", inputs: inputs) { record, _ in
+        // Judge records (MT-Bench) wait for their question's other judgements, then score as one record.
+        let judged = JudgeMerger()
+        Filter.run(tool: "score", inputs: inputs, emitting: { input, _, emit in
+            guard var record = try judged.add(input) else { return }
             guard let name = record["task"]?.string else {
                 throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
             }
             if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
             try scorers[name]!.score(&record)
-        }
+            try emit(record)
+        }, finish: { _ in
+            let left = judged.unfinished
+            if let first = left.first {
+                throw EvalError("\(left.count) question(s) lack judgements, e.g. \(first.id) (\(first.arrived) arrived)",
+                                hint: "the judge stage did not finish: run it again, then score its whole output")
+            }
+        })
     }
 }
 

@@ -1,0 +1,4 @@
+/// Placeholder
+enum MarkdownText {
+    static func plainText(_ s: String) -> String { s }
+}
