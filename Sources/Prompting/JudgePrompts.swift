@@ -7,9 +7,14 @@ import EvalCore
 /// `answer`, already cut to the task's `max_answer_chars` there).
 public final class JudgePromptRenderer {
     public let catalog: TaskCatalog
+    /// Flags win over the judge's own settings (a small test judge's token budget).
+    public let generationOverride: GenerationSpec
     private var judges: [String: CompiledJudge] = [:]
 
-    public init(catalog: TaskCatalog) { self.catalog = catalog }
+    public init(catalog: TaskCatalog, generation: GenerationSpec = GenerationSpec()) {
+        self.catalog = catalog
+        generationOverride = generation
+    }
 
     struct CompiledJudge {
         var spec: JudgeSpec
@@ -55,7 +60,7 @@ public final class JudgePromptRenderer {
                 out["id"] = .string(JudgeRecord.id(of: id, turn: turn, draw: draw))
                 out["messages"] = [["role": "system", "content": .string(try t.system.render(values[turn - 1]))],
                                    ["role": "user", "content": .string(try t.user.render(values[turn - 1]))]]
-                out["generation"] = .object(judge.spec.generation.json)
+                out["generation"] = .object(judge.spec.generation.overridden(by: generationOverride).json)
                 var info: JSONObject = ["of": .string(id), "turn": JSONValue(turn), "draw": JSONValue(draw),
                                         "draws": JSONValue(responses.count), "turns": 2]
                 if turn == 1 { info["response"] = response }

@@ -42,13 +42,17 @@ struct RenderPrompts: ParsableCommand {
     @Option(help: "Model profile (conf/models/<publisher>/<model>.yaml): system message, sampling, max tokens, reasoning parser. Its temperature/top_p apply only to tasks that decode greedily by default; flags override it.") var profile: String?
     @Option(help: "Which of the profile's custom settings.") var customSettings: String = "default"
     @Flag(help: "Multi-turn tasks: continue each draw from its own earlier answers, not draw 0's as the reference does (a deliberate deviation).") var ownTurnContext = false
-    @Flag(help: "Write the judge's requests for answered records (the task file's judge section) instead of the model's prompts.") var judge = false
+    @Flag(help: "Write the judge's requests for answered records (the task file's judge section) instead of the model's prompts; the generation flags then override the judge's settings.") var judge = false
     @Option(help: ArgumentHelp("With --judge: where records with nothing to judge (api_error) go, for score to report them.", valueName: "file")) var unjudged: String?
+
+    var generation: GenerationSpec {
+        GenerationSpec(n: n, temperature: temperature, topP: topP, maxTokens: maxTokens,
+                       stop: stop.isEmpty ? nil : stop, seed: seed, reasoningEffort: reasoningEffort)
+    }
 
     func run() throws {
         if judge { return try runJudge() }
-        let gen = GenerationSpec(n: n, temperature: temperature, topP: topP, maxTokens: maxTokens,
-                                 stop: stop.isEmpty ? nil : stop, seed: seed, reasoningEffort: reasoningEffort)
+        let gen = generation
         let renderer = try PromptRenderer(catalog: TaskCatalog(directory: tasks), systemPrompt: systemPrompt,
                                           generation: gen, seed: shuffleSeed,
                                           profile: try profile.map(ModelProfile.load(path:)), customSettings: customSettings,
@@ -57,7 +61,7 @@ struct RenderPrompts: ParsableCommand {
     }
 
     func runJudge() throws {
-        let renderer = JudgePromptRenderer(catalog: TaskCatalog(directory: tasks))
+        let renderer = JudgePromptRenderer(catalog: TaskCatalog(directory: tasks), generation: generation)
         let aside = try unjudged.map { path in
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw EvalError("cannot open for writing", file: path) }
