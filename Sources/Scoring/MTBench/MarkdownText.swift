@@ -5,9 +5,9 @@ import Foundation
 /// A port of Python-Markdown's block parser (its processors in their order, on blocks split at
 /// blank lines), of its inline patterns as far as they change the text (code spans, escapes,
 /// links and images, autolinks, line breaks, raw tags, entities, emphasis), and of its
-/// prettifier's newlines. Left out, because the text does not show them or model answers do not
-/// use them: HTML block stashing (tags are dropped either way), reference-style links, and
-/// HTML entities beyond a common set (see `entities`).
+/// prettifier's newlines, of its raw HTML blocks, and of BeautifulSoup's reading (a text between
+/// two tags made only of ASCII whitespace becomes one newline or one space, outside `<pre>`;
+/// entities decode by its table). Left out: reference-style links (`[text][id]` stays as written).
 public enum MarkdownText {
     public static func plainText(_ source: String) -> String {
         // NormalizeWhitespace: line ends, tabs to 4 columns, lines of spaces emptied.
@@ -15,13 +15,44 @@ public enum MarkdownText {
         text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") + "\n\n"
         text = expandTabs(text)
         text = Rx.sub(Rx.spaceLines, text) { _ in "\n" }
+        let stash = Inline.Stash()
+        text = RawHTML.extract(text, stash)
         let root = Node("div")
         var parser = BlockParser()
         parser.parseChunk(root, text)
-        Inline.process(root)
+        Inline.process(root, stash)
         prettify(root)
         var out = ""
         collect(root, into: &out, top: true)
+        // markdown() strips the document it serialized: whitespace before the first tag or after the last.
+        return readText(Inline.expand(out, stash).pythonStrip())
+    }
+
+    /// Marks a tag in the text (an element's start or end, a raw tag, a comment); `preOpen` and
+    /// `preClose` bracket a `<pre>`, whose whitespace BeautifulSoup keeps.
+    static let tag = "\u{E002}", preOpen = "\u{E003}", preClose = "\u{E004}"
+
+    /// BeautifulSoup's strings: the texts between tags, each made only of ASCII whitespace
+    /// becoming "\n" (when it holds one) or " ", except inside `<pre>`.
+    static func readText(_ marked: String) -> String {
+        var out = "", run = "", inPre = 0
+        func flush() {
+            if inPre == 0, !run.isEmpty, run.unicodeScalars.allSatisfy({ [" ", "\n", "\t", "\u{C}", "\r"].contains($0) }) {
+                out += run.contains("\n") ? "\n" : " "
+            } else {
+                out += run
+            }
+            run = ""
+        }
+        for c in marked.unicodeScalars {
+            switch c {
+            case "\u{E002}": flush()
+            case "\u{E003}": flush(); inPre += 1
+            case "\u{E004}": flush(); inPre -= 1
+            default: run.unicodeScalars.append(c)
+            }
+        }
+        flush()
         return out
     }
 
@@ -56,7 +87,7 @@ public enum MarkdownText {
         }
     }
 
-    static let blockTags: Set<String> = ["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "hr"]
+    static let blockTags: Set<String> = ["div", "p", "raw", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "hr"]
 
     /// PrettifyTreeprocessor: a newline after every block element and before a first block child;
     /// code blocks end in exactly one newline.
@@ -74,11 +105,15 @@ public enum MarkdownText {
     /// get_text of the serialized tree; markdown() strips the whitespace around the document,
     /// which is the root's leading newline and its last child's tail.
     static func collect(_ e: Node, into out: inout String, top: Bool = false) {
+        // A paragraph that is only a raw HTML block is that HTML, without the <p>.
+        let marks = !top && e.tag != "raw"
+        if marks { out += e.tag == "pre" ? preOpen : tag }
         if !top { out += e.text ?? "" }
         for (i, c) in e.children.enumerated() {
             collect(c, into: &out)
             if !(top && i == e.children.count - 1) { out += c.tail ?? "" }
         }
+        if marks { out += e.tag == "pre" ? preClose : tag }
     }
 
     // MARK: blocks
@@ -284,7 +319,8 @@ public enum MarkdownText {
                         ?? String(block.drop { $0.isPythonSpace })
                 }
             } else {
-                parent.append("p", text: String(block.drop { $0.isPythonSpace }))
+                let text = String(block.drop { $0.isPythonSpace })
+                parent.append(RawHTML.isPlaceholder(text.pythonStrip()) ? "raw" : "p", text: text)
             }
         }
     }
@@ -296,13 +332,16 @@ extension MarkdownText {
     /// The inline patterns in Python-Markdown's order, each replacing its matches by a placeholder
     /// that later patterns do not look into; the placeholders hold the text the element shows.
     enum Inline {
-        static func process(_ e: MarkdownText.Node) {
-            if !e.atomic, let t = e.text { e.text = render(t) }
+        static func process(_ e: MarkdownText.Node, _ stash: Stash) {
+            if !e.atomic, e.tag != "raw", let t = e.text { e.text = apply(t, from: 0, stash) }
             for c in e.children {
-                process(c)
-                if let t = c.tail { c.tail = render(t) }
+                process(c, stash)
+                if let t = c.tail { c.tail = apply(t, from: 0, stash) }
             }
         }
+
+        /// An element around `inner`, as its text shows with the tags marked.
+        static func element(_ inner: String) -> String { MarkdownText.tag + inner + MarkdownText.tag }
 
         static let open: Unicode.Scalar = "\u{E000}", close: Unicode.Scalar = "\u{E001}"
 
@@ -312,11 +351,6 @@ extension MarkdownText {
                 items.append(s)
                 return "\(Character(open))\(items.count - 1)\(Character(close))"
             }
-        }
-
-        static func render(_ text: String) -> String {
-            let stash = Stash()
-            return expand(apply(text, from: 0, stash), stash)
         }
 
         static func expand(_ s: String, _ stash: Stash) -> String {
@@ -331,57 +365,70 @@ extension MarkdownText {
             return t
         }
 
+        /// `__applyPattern` repeated: the first match that its handler takes is replaced and the
+        /// search starts over from the beginning (a replacement can make a match to its left, as
+        /// `**a*b*c` does); a match the handler refuses (nil) is passed over. The handler may
+        /// replace up to a later end (emphasis: the marker's pattern runs past the marker).
+        static func loop(_ re: NSRegularExpression, _ t: String, _ handle: (Rx.Match) -> (String, end: Int)?) -> String {
+            var data = t
+            search: while true {
+                let ns = data as NSString
+                for r in re.matches(in: data, range: NSRange(location: 0, length: ns.length)) {
+                    guard let (rep, end) = handle(Rx.Match(r, ns)) else { continue }
+                    data = ns.substring(to: r.range.location) + rep + ns.substring(from: end)
+                    continue search
+                }
+                return data
+            }
+        }
+
+        static func loop(_ re: NSRegularExpression, _ t: String, _ handle: (Rx.Match) -> String?) -> String {
+            loop(re, t) { (m: Rx.Match) -> (String, end: Int)? in handle(m).map { ($0, m.result.range.location + m.result.range.length) } }
+        }
+
         static func pattern(_ i: Int, _ t: String, _ stash: Stash) -> String {
             switch i {
             case 0:
-                return Rx.sub(Rx.backtick, t) { m in
-                    if let code = m.group(3) { return stash.put(code.pythonStrip()) }
+                return loop(Rx.backtick, t) { m in
+                    if let code = m.group(3) { return stash.put(element(code.pythonStrip())) }
                     return stash.put(String(repeating: "\\", count: m.group(1)!.count / 2))
                 }
             case 1:
-                return Rx.sub(Rx.escape, t) { m in
+                return loop(Rx.escape, t) { m in
                     let c = m.group(1)!
-                    return escaped.contains(c) ? stash.put(c) : m.whole
+                    return escaped.contains(c) ? stash.put(c) : nil
                 }
-            case 2: return Rx.sub(Rx.link, t) { m in stash.put(apply(m.group(1)!, from: 3, stash)) }
-            case 3: return Rx.sub(Rx.image, t) { _ in stash.put("") }
-            case 4: return Rx.sub(Rx.autolink, t) { m in stash.put(m.group(1)!) }
+            case 2: return loop(Rx.link, t) { m in stash.put(element(apply(m.group(1)!, from: 3, stash))) }
+            case 3: return loop(Rx.image, t) { _ in stash.put(MarkdownText.tag) }
+            case 4: return loop(Rx.autolink, t) { m in stash.put(element(m.group(1)!)) }
             case 5:
-                return Rx.sub(Rx.automail, t) { m in
+                return loop(Rx.automail, t) { m in
                     let mail = m.group(1)!
-                    return stash.put(mail.hasPrefix("mailto:") ? String(mail.dropFirst(7)) : mail)
+                    return stash.put(element(mail.hasPrefix("mailto:") ? String(mail.dropFirst(7)) : mail))
                 }
-            case 6: return Rx.sub(Rx.lineBreak, t) { _ in stash.put("\n") }
-            case 7: return Rx.sub(Rx.html, t) { _ in stash.put("") }
-            case 8: return Rx.sub(Rx.entity, t) { m in stash.put(decodeEntity(m.whole)) }
+            case 6: return loop(Rx.lineBreak, t) { _ in stash.put(MarkdownText.tag + "\n") }
+            case 7: return loop(Rx.html, t) { _ in stash.put(MarkdownText.tag) }
+            case 8: return loop(Rx.entity, t) { m in stash.put(decodeEntity(m.whole)) }
             case 9:
-                let t = Rx.sub(Rx.notStrong, t) { m in stash.put(m.whole) }
+                let t = loop(Rx.notStrong, t) { m in stash.put(m.whole) }
                 return emphasis(t, Rx.asterisk, marker: "*", stash)
             default:
                 return emphasis(t, Rx.underscore, marker: "_", stash)
             }
         }
 
-        /// AsteriskProcessor / UnderscoreProcessor: at each marker, the first of their five
-        /// patterns that matches there; the contents go through the rest of the patterns.
+        /// AsteriskProcessor / UnderscoreProcessor: at a marker, the first of their five patterns
+        /// that matches there; the contents go through the rest of the patterns.
         static func emphasis(_ t: String, _ items: [NSRegularExpression], marker: Character, _ stash: Stash) -> String {
             guard t.contains(marker) else { return t }
-            let ns = t as NSString, m16 = String(marker).utf16.first!
-            var out = "", pos = 0, copied = 0
-            scan: while pos < ns.length {
-                if ns.character(at: pos) == m16 {
-                    for (idx, re) in items.enumerated() {
-                        guard let m = re.firstMatch(in: t, options: [.anchored], range: NSRange(location: pos, length: ns.length - pos)) else { continue }
-                        out += ns.substring(with: NSRange(location: copied, length: pos - copied))
-                        out += stash.put(build(Rx.Match(m, ns), idx: idx, items, marker: marker, stash))
-                        pos = m.range.location + m.range.length
-                        copied = pos
-                        continue scan
-                    }
+            return loop(marker == "*" ? Rx.star : Rx.underscoreMark, t) { (m: Rx.Match) -> (String, end: Int)? in
+                let ns = m.text, at = m.result.range.location
+                for (idx, re) in items.enumerated() {
+                    guard let hit = re.firstMatch(in: ns as String, options: Rx.at, range: NSRange(location: at, length: ns.length - at)) else { continue }
+                    return (stash.put(element(build(Rx.Match(hit, ns), idx: idx, items, marker: marker, stash))), hit.range.location + hit.range.length)
                 }
-                pos += 1
+                return nil
             }
-            return out + ns.substring(from: copied)
         }
 
         static func build(_ m: Rx.Match, idx: Int, _ items: [NSRegularExpression], marker: Character, _ stash: Stash) -> String {
@@ -402,9 +449,9 @@ extension MarkdownText {
                 var matched = false
                 if ns.character(at: pos) == m16 {
                     for (index, re) in items.enumerated() where index > idx && pos < ns.length {
-                        guard let m = re.firstMatch(in: data, options: [.anchored], range: NSRange(location: pos, length: ns.length - pos)) else { continue }
+                        guard let m = re.firstMatch(in: data, options: Rx.at, range: NSRange(location: pos, length: ns.length - pos)) else { continue }
                         out += ns.substring(with: NSRange(location: offset, length: m.range.location - offset))
-                        out += stash.put(build(Rx.Match(m, ns), idx: index, items, marker: marker, stash))
+                        out += stash.put(element(build(Rx.Match(m, ns), idx: index, items, marker: marker, stash)))
                         offset = m.range.location + m.range.length
                         pos = offset
                         matched = true
@@ -417,7 +464,8 @@ extension MarkdownText {
 
         static let escaped: Set<String> = ["\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", ">", "#", "+", "-", ".", "!"]
 
-        /// What html.parser makes of an entity: numeric ones and a common set of names; others stay as written.
+        /// What BeautifulSoup makes of an entity: numeric ones by code point, names by its table;
+        /// an unknown name reads `&name` (the semicolon is lost).
         static func decodeEntity(_ e: String) -> String {
             let body = e.dropFirst().dropLast()
             if body.hasPrefix("#") {
@@ -428,17 +476,9 @@ extension MarkdownText {
                 if v == 0 || (0xD800...0xDFFF).contains(v) || v > 0x10FFFF { return "\u{FFFD}" }
                 return Unicode.Scalar(v).map { String(Character($0)) } ?? e
             }
-            return entities[String(body)] ?? e
+            return HTMLEntities.table[String(body)] ?? "&" + body
         }
 
-        static let entities: [String: String] = [
-            "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "copy": "©", "reg": "®",
-            "trade": "™", "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”",
-            "laquo": "«", "raquo": "»", "middot": "·", "bull": "•", "deg": "°", "plusmn": "±", "times": "×", "divide": "÷",
-            "yen": "¥", "euro": "€", "pound": "£", "cent": "¢", "sect": "§", "para": "¶", "larr": "←", "rarr": "→",
-            "uarr": "↑", "darr": "↓", "harr": "↔", "le": "≤", "ge": "≥", "ne": "≠", "infin": "∞", "ensp": "\u{2002}",
-            "emsp": "\u{2003}", "thinsp": "\u{2009}", "zwj": "\u{200D}", "zwnj": "\u{200C}",
-        ]
     }
 }
 
@@ -461,6 +501,8 @@ enum Rx {
     static let reference = make(#"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*\n?[ ]*([^\s]+)[ ]*(?:\n[ ]*)?((["'])(.*)\4[ ]*|\((.*)\)[ ]*)?$"#, [.anchorsMatchLines])
 
     static let inline: NSRegularExpression.Options = [.dotMatchesLineSeparators]
+    /// Python's `pattern.match(data, pos)`: anchored at `pos`, lookbehinds see the text before it.
+    static let at: NSRegularExpression.MatchingOptions = [.anchored, .withTransparentBounds, .withoutAnchoringBounds]
     static let backtick = make(#"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))"#, inline)
     static let escape = make(#"\\(.)"#, inline)
     static let image = make(#"\!\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?:<[^>]*>|[^)\s]*)(?:\s+"[^"]*"|\s+'[^']*')?\s*\)"#, inline)
@@ -472,6 +514,7 @@ enum Rx {
     static let entity = make(#"(&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)"#, inline)
     static let notStrong = make(#"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))"#, inline)
     static let placeholder = make("\u{E000}([0-9]+)\u{E001}")
+    static let star = make(#"\*"#), underscoreMark = make("_")
     static let asterisk: [NSRegularExpression] = [
         #"(\*)\1{2}(.+?)\1(.*?)\1{2}"#, #"(\*)\1{2}(.+?)\1{2}(.*?)\1"#, #"(\*)\1(?!\1)([^*]+?)\1(?!\1)(.+?)\1{3}"#,
         #"(\*{2})(.+?)\1"#, #"(\*)([^\*]+)\1"#,
@@ -538,5 +581,121 @@ extension String {
         var s = Substring(self)
         while s.last == c { s.removeLast() }
         return String(s)
+    }
+}
+
+// MARK: raw HTML blocks
+
+extension MarkdownText {
+    /// HtmlBlockPreprocessor: a block-level tag (or a comment, or `<hr>`) at the start of a line,
+    /// up to three spaces in, opens a raw HTML block that runs to its matching end tag; it leaves
+    /// the Markdown as a placeholder between blank lines, and BeautifulSoup later reads its text.
+    enum RawHTML {
+        static let blockLevel: Set<String> = [
+            "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure", "footer",
+            "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre",
+            "section", "table", "ul", "canvas", "colgroup", "dd", "body", "dt", "group", "html", "iframe", "li", "legend", "math",
+            "map", "noscript", "output", "object", "option", "progress", "script", "style", "summary", "tbody", "td", "textarea",
+            "tfoot", "th", "thead", "tr", "video", "center",
+        ]
+        static let startTag = Rx.make(#"<([a-zA-Z][-.a-zA-Z0-9:_]*)[^>]*>"#)
+        static let endTag = Rx.make(#"</([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"#)
+        static let anyTag = Rx.make(#"</?([a-zA-Z][-.a-zA-Z0-9:_]*)[^>]*>"#)
+        static let blankLines = Rx.make(#"([ ]*\n){2}"#)
+        static let placeholder = Rx.make("^\u{E000}[0-9]+\u{E001}$")
+
+        static func isPlaceholder(_ s: String) -> Bool { Rx.matchesAtStart(placeholder, s) }
+
+        /// What BeautifulSoup reads of raw HTML: its tags and comments are boundaries, its entities decode.
+        static func text(_ html: String) -> String {
+            let marked = Rx.sub(Rx.html, html) { _ in MarkdownText.tag }
+            return Rx.sub(Rx.entity, marked) { m in Inline.decodeEntity(m.whole) }
+        }
+
+        static func extract(_ source: String, _ stash: Inline.Stash) -> String {
+            guard source.contains("<") else { return source }
+            let ns = source as NSString, n = ns.length
+            // `cache`: raw pieces met right after a raw block on its line; Python-Markdown keeps them
+            // for the next raw block, or for the end of the document.
+            var out = "", i = 0, intail = false, cache = ""
+            func atLineStart(_ p: Int) -> Bool {
+                var k = p, spaces = 0
+                while k > 0 {
+                    let c = ns.character(at: k - 1)
+                    if c == 10 { break }
+                    guard c == 32 || c == 9 else { return false }
+                    spaces += 1; k -= 1
+                }
+                return spaces <= 3
+            }
+            func followedByBlankLine(_ p: Int) -> Bool {
+                blankLines.firstMatch(in: source, options: [.anchored], range: NSRange(location: p, length: n - p)) != nil
+            }
+            func data(_ d: String) {
+                if intail && d.contains("\n") { intail = false }
+                out += d
+            }
+            /// handle_empty_tag for a block-level one (a comment, `<hr>`).
+            func emptyBlock(_ raw: String, end: Int) {
+                var raw = raw
+                if followedByBlankLine(end) { raw += "\n" } else { intail = true }
+                if out.hasSuffix("\n") && !out.hasSuffix("\n\n") { out += "\n" }
+                out += stash.put(text(raw)) + "\n\n"
+            }
+            while i < n {
+                let lt = ns.range(of: "<", options: [], range: NSRange(location: i, length: n - i)).location
+                if lt == NSNotFound { data(ns.substring(from: i)); break }
+                if lt > i { data(ns.substring(with: NSRange(location: i, length: lt - i))) }
+                i = lt
+                let lineStart = atLineStart(lt)
+                if ns.substring(from: lt).hasPrefix("<!--") {
+                    let close = ns.range(of: "-->", options: [], range: NSRange(location: lt + 4, length: n - lt - 4))
+                    guard close.location != NSNotFound else { data("<"); i += 1; continue }
+                    let end = close.location + 3, comment = ns.substring(with: NSRange(location: lt, length: end - lt))
+                    if intail { cache += comment } else if lineStart { emptyBlock(comment, end: end) } else { out += comment }
+                    i = end
+                    continue
+                }
+                guard let m = startTag.firstMatch(in: source, options: [.anchored], range: NSRange(location: lt, length: n - lt)) else {
+                    if let e = endTag.firstMatch(in: source, options: [.anchored], range: NSRange(location: lt, length: n - lt)) {
+                        out += ns.substring(with: e.range); i = e.range.location + e.range.length
+                    } else { data("<"); i += 1 }
+                    continue
+                }
+                let name = ns.substring(with: m.range(at: 1)).lowercased()
+                let tagEnd = m.range.location + m.range.length
+                if name == "hr" {
+                    let t = ns.substring(with: m.range)
+                    if intail { cache += t } else if lineStart { emptyBlock(t, end: tagEnd) } else { out += t }
+                    i = tagEnd
+                    continue
+                }
+                guard blockLevel.contains(name) && (intail || lineStart) else { out += ns.substring(with: m.range); i = tagEnd; continue }
+                // A raw block: to the end tag that empties the stack of open tags.
+                out += "\n"
+                var stack = [name], k = tagEnd, closed: Int?
+                while let t = anyTag.firstMatch(in: source, range: NSRange(location: k, length: n - k)) {
+                    let tname = ns.substring(with: t.range(at: 1)).lowercased()
+                    k = t.range.location + t.range.length
+                    if ns.character(at: t.range.location + 1) == 47 {  // '/'
+                        if let at = stack.lastIndex(of: tname) { stack.removeSubrange(at...) }
+                        if stack.isEmpty { closed = k; break }
+                    } else if tname != "hr" {
+                        stack.append(tname)
+                    }
+                }
+                guard let end = closed else {
+                    out += stash.put(text(cache + ns.substring(from: lt)))
+                    return out
+                }
+                var raw = cache + ns.substring(with: NSRange(location: lt, length: end - lt))
+                cache = ""
+                if followedByBlankLine(end) { raw += "\n"; intail = false } else { intail = true }
+                out += stash.put(text(raw)) + "\n\n"
+                i = end
+            }
+            if !cache.isEmpty { out += stash.put(text(cache)) }
+            return out
+        }
     }
 }
