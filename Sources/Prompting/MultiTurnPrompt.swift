@@ -5,6 +5,7 @@ import EvalCore
 /// setting as the reference's does. The target keeps what the judge needs: the category, the
 /// questions and the reference answers.
 public struct MultiTurnPrompt: PromptBuilder {
+    public static let name = "multi_turn"
     let turns: String
     let category: String
     let references: String?
@@ -14,24 +15,24 @@ public struct MultiTurnPrompt: PromptBuilder {
     public static let contexts = ["first_draw", "own_draw"]
 
     public init(spec: PromptSpec) throws {
-        guard let t = spec.turns else { throw EvalError("multi_turn needs a turns field", field: "prompt.turns") }
-        guard let c = spec.category else { throw EvalError("multi_turn needs a category field", field: "prompt.category") }
-        for (key, v) in [("question", spec.question as Any?), ("choices", spec.choices), ("choice_fields", spec.choiceFields),
-                         ("gold", spec.gold), ("correct", spec.correct), ("incorrect", spec.incorrect),
-                         ("shuffle_seed", spec.shuffleSeed)] where v != nil {
-            throw EvalError("not used by kind multi_turn", field: "prompt.\(key)")
-        }
-        let context = spec.turnContext ?? "first_draw"
+        var f = spec.builderFields
+        let t = try f.require("turns")
+        let c = try f.require("category")
+        let refs = try f.string("references")
+        let temps = try f.numbers("category_temperature")
+        let maxChars = try f.int("max_answer_chars")
+        let context = try f.string("turn_context") ?? "first_draw"
+        try f.finish()
         guard Self.contexts.contains(context) else {
             throw EvalError("unknown turn context '\(context)'", field: "prompt.turn_context", hint: "known: " + Self.contexts.joined(separator: ", "))
         }
-        if let m = spec.maxAnswerChars, m < 1 { throw EvalError("must be at least 1", field: "prompt.max_answer_chars") }
+        if let m = maxChars, m < 1 { throw EvalError("must be at least 1", field: "prompt.max_answer_chars") }
         turns = t
         category = c
-        references = spec.references
-        temperatures = spec.categoryTemperature ?? [:]
+        references = refs
+        temperatures = temps ?? [:]
         var conv: JSONObject = ["context": .string(context)]
-        conv["max_chars"] = spec.maxAnswerChars.map { .int(Int64($0)) }
+        conv["max_chars"] = maxChars.map { .int(Int64($0)) }
         conversation = conv
     }
 

@@ -15,17 +15,27 @@ public struct BuiltPrompt {
 /// Turns a row into template values and a target. One type per kind of benchmark, registered by
 /// name in `PromptBuilders.all`; the task file's `prompt.kind` picks it.
 public protocol PromptBuilder: Sendable {
+    /// The task files' `prompt.kind`.
+    static var name: String { get }
+    /// Reads its own keys of `prompt:` (`spec.builderFields`), rejecting any it does not use.
     init(spec: PromptSpec) throws
+    /// Base seed of the per-record draws (`prompt.shuffle_seed`), for builders that draw.
+    var shuffleSeed: Int? { get }
     /// `seed` drives any random draw for this record (choice positions).
     func build(row: JSONObject, seed: Int) throws -> BuiltPrompt
 }
 
+extension PromptBuilder {
+    public var shuffleSeed: Int? { nil }
+}
+
+/// The builders by name: a new one is its own file plus one line here.
 public enum PromptBuilders {
     public static let all: [String: any PromptBuilder.Type] = [
-        "multiple_choice": MultipleChoicePrompt.self,
-        "question": QuestionPrompt.self,
-        "hellaswag": HellaSwagPrompt.self,
-        "multi_turn": MultiTurnPrompt.self,
+        MultipleChoicePrompt.name: MultipleChoicePrompt.self,
+        QuestionPrompt.name: QuestionPrompt.self,
+        HellaSwagPrompt.name: HellaSwagPrompt.self,
+        MultiTurnPrompt.name: MultiTurnPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
@@ -53,7 +63,7 @@ public struct TaskPrompt: Sendable {
             throw e
         }
         // lighteval seeds its global generator with 1234; we default to the same number.
-        defaultSeed = spec.shuffleSeed ?? 1234
+        defaultSeed = builder.shuffleSeed ?? 1234
     }
 
     /// The user message and target for a row. Each record draws from its own generator seeded

@@ -98,3 +98,20 @@ public struct Scorer: Sendable {
         }
     }
 }
+
+/// The scorers of every task a stream mentions, each built once from its task file.
+public final class TaskScorers {
+    private let catalog: TaskCatalog
+    private var scorers: [String: Scorer] = [:]
+
+    public init(catalog: TaskCatalog) { self.catalog = catalog }
+
+    /// Scores a record with its task's scorer (`record.task` names the task).
+    public func score(_ record: inout JSONObject) throws {
+        guard let name = record["task"]?.string else {
+            throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
+        }
+        if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
+        try scorers[name]!.score(&record)
+    }
+}

@@ -43,8 +43,15 @@ extension Extractor {
 public protocol Metric: Sendable {
     /// The name task files use (`scoring.metrics`) and the key in `scores`.
     static var name: String { get }
+    /// Every `scores` key it writes (its name, and those of `MetricScore.also`), for task files
+    /// that report one of them.
+    static var keys: [String] { get }
     init()
     func score(_ input: MetricInput) throws -> MetricScore
+}
+
+extension Metric {
+    public static var keys: [String] { [name] }
 }
 
 /// What a metric sees of one record.

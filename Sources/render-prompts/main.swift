@@ -28,8 +28,8 @@ struct RenderPrompts: ParsableCommand {
           score judged.jsonl unjudged.jsonl | aggregate
         """)
 
-    @Argument(help: "Input files (default: stdin).") var inputs: [String] = []
-    @Option(help: "Directory of task files (default: ./tasks, then $EVALPIPE_TASKS, then the installed ones).") var tasks: String?
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var input: InputFiles
     @Option(help: "System message put before the user turn.") var systemPrompt: String?
     @Option(help: "Draws per prompt.") var n: Int?
     @Option(help: "Sampling temperature.") var temperature: Double?
@@ -52,22 +52,21 @@ struct RenderPrompts: ParsableCommand {
 
     func run() throws {
         if judge { return try runJudge() }
-        let gen = generation
-        let renderer = try PromptRenderer(catalog: TaskCatalog(directory: tasks), systemPrompt: systemPrompt,
-                                          generation: gen, seed: shuffleSeed,
+        let renderer = try PromptRenderer(catalog: taskOptions.catalog, systemPrompt: systemPrompt,
+                                          generation: generation, seed: shuffleSeed,
                                           profile: try profile.map(ModelProfile.load(path:)), customSettings: customSettings,
                                           ownTurnContext: ownTurnContext)
-        Filter.run(tool: "render-prompts", inputs: inputs) { record, _ in try renderer.render(&record) }
+        try Filter.run(inputs: input.inputs) { record, _ in try renderer.render(&record) }
     }
 
     func runJudge() throws {
-        let renderer = JudgePromptRenderer(catalog: TaskCatalog(directory: tasks), generation: generation)
+        let renderer = JudgePromptRenderer(catalog: taskOptions.catalog, generation: generation)
         let aside = try unjudged.map { path in
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw EvalError("cannot open for writing", file: path) }
             return RecordWriter(fd: fd)
         }
-        Filter.run(tool: "render-prompts", inputs: inputs, emitting: { record, _, emit in
+        try Filter.run(inputs: input.inputs, emitting: { record, _, emit in
             if try renderer.render(record, emit: emit) { return }
             guard let aside else {
                 throw EvalError("nothing to judge: the model call failed", field: "status",

@@ -17,26 +17,16 @@ struct Score: ParsableCommand {
             --unjudged file); each question is scored once all its judgements have arrived.
             """)
 
-    @Option(help: ArgumentHelp("Directory searched first for task files.", valueName: "dir"))
-    var tasks: String?
-
-    @Argument(help: "JSON Lines files to read (default: stdin).")
-    var inputs: [String] = []
-
-    static func main() { runMain() }
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var input: InputFiles
 
     func run() throws {
-        let catalog = TaskCatalog(directory: tasks)
-        var scorers: [String: Scorer] = [:]
+        let scorers = TaskScorers(catalog: taskOptions.catalog)
         // Judge records (MT-Bench) wait for their question's other judgements, then score as one record.
         let judged = JudgeMerger()
-        Filter.run(tool: "score", inputs: inputs, emitting: { input, _, emit in
+        try Filter.run(inputs: input.inputs, emitting: { input, _, emit in
             guard var record = try judged.add(input) else { return }
-            guard let name = record["task"]?.string else {
-                throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
-            }
-            if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
-            try scorers[name]!.score(&record)
+            try scorers.score(&record)
             try emit(record)
         }, finish: { _ in
             let left = judged.unfinished
@@ -48,4 +38,4 @@ struct Score: ParsableCommand {
     }
 }
 
-Score.main()
+Score.runMain()

@@ -8,6 +8,9 @@ import EvalCore
 /// ratings.
 public struct MTBenchJudgeScore: Metric {
     public static let name = "judge_score_overall_avg"
+    public static let keys = (["overall"] + MTBench.categories).flatMap { key in
+        ["judge_score_\(key)_turn_1_avg", "judge_score_\(key)_turn_2_avg", "judge_score_\(key)_avg"]
+    }
     public init() {}
 
     public func score(_ input: MetricInput) throws -> MetricScore {
@@ -44,6 +47,7 @@ public struct MTBenchJudgeScore: Metric {
 /// Japanese characters over all characters of every draw of every question (`micro_mean`).
 public struct JapaneseCharacterRatio: Metric {
     public static let name = "japanese_ratio_overall"
+    public static let keys = [name] + MTBench.categories.map { "japanese_ratio_\($0)" }
     public init() {}
 
     public func score(_ input: MetricInput) throws -> MetricScore {
@@ -86,4 +90,6 @@ public struct JapaneseCharacterRatio: Metric {
 public enum MTBench {
     /// The Aggregation reducer of the judge scores.
     public static let reducer = "mt_bench"
+    /// The datasets' eight categories, each with keys of its own.
+    public static let categories = ["coding", "extraction", "humanities", "math", "reasoning", "roleplay", "stem", "writing"]
 }
