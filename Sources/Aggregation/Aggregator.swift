@@ -100,10 +100,8 @@ public final class Aggregator {
             let task = try? catalog.resolve(key.task).task
             if task == nil { Log.line("aggregate: warning: no task file for '\(key.task)': no headline") }
             let metrics = summarize(g)
-            var headline: Headline?
-            if let h = task?.headline, let m = metrics[h.metric] {
-                headline = Headline(name: h.name, metric: h.metric, value: m.mean)
-            }
+            // A headline metric without a value (MT-Bench with no rated question) stays named, valueless.
+            let headline = task?.headline.map { Headline(name: $0.name, metric: $0.metric, value: metrics[$0.metric]?.mean) }
             rows.append(TaskResult(
                 model: key.model, task: key.task, records: g.records, scored: g.scored,
                 status: g.status, metrics: metrics, headline: headline,
@@ -139,7 +137,8 @@ public struct MetricSummary: Codable, Equatable, Sendable {
 public struct Headline: Codable, Equatable, Sendable {
     public var name: String
     public var metric: String
-    public var value: Double
+    /// nil when the metric has no value (left out of the JSON).
+    public var value: Double?
 }
 
 public struct SubsetResult: Codable, Sendable {

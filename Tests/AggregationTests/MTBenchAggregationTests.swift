@@ -56,6 +56,18 @@ import Testing
         #expect(results["english_mtbench_math"]?.doubleValue == 0.5)
     }
 
+    /// A judge that never rated (a tiny test judge): the headline is named but has no value, and
+    /// the markdown table shows it as missing with the judge_failed count, not another metric.
+    @Test func noRatedQuestionLeavesTheHeadlineWithoutAValue() throws {
+        var records = [question("japanese_mt_bench", 0, "math", t1: -1, t2: -1), question("japanese_mt_bench", 1, "writing", t1: -1, t2: -1)]
+        for i in records.indices { records[i]["status"] = "judge_failed" }
+        let report = try aggregate(records).report()
+        #expect(report.results.first?.headline == Headline(name: "japanese_mtbench_average", metric: "judge_score_overall_avg", value: nil))
+        #expect(report.results.first?.metrics["japanese_ratio_overall"]?.mean == 0.5)
+        let md = try ReportFormat.markdown.render(report, catalog: catalog)
+        #expect(md.contains("| hosted_vllm/m | japanese_mt_bench | japanese_mtbench_average | - | - | 2/2 | 100.0% | judge_failed 2 |"), "\(md)")
+    }
+
     @Test func all31KeysSitAtTheReferencesPositions() throws {
         let cats = ["coding", "extraction", "humanities", "math", "reasoning", "roleplay", "stem", "writing"]
         var records: [JSONObject] = []
