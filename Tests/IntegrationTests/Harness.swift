@@ -97,7 +97,9 @@ final class ModelServer: @unchecked Sendable {
         throw NSError(domain: "llama-server did not answer /v1/models within 60 s", code: 1)
     }
 
-    func stop() { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    /// At exit, without waiting: Swift Testing exits from a worker thread, where waitUntilExit
+    /// never returns.
+    func stop() { if process.isRunning { process.terminate() } }
 
     private func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
