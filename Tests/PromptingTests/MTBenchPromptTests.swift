@@ -74,4 +74,23 @@ import Testing
         #expect(try JudgePromptRenderer(catalog: catalog).render(record) { _ in emitted += 1 } == false)
         #expect(emitted == 0)
     }
+
+    /// multi_turn reads its own keys of `prompt:`: a typo, a temperature that is not a number or an
+    /// unknown turn context is an error naming the key; YAML's text scalars are read as numbers.
+    @Test(arguments: [
+        ("category_temperatures: {writing: 0.7}", "prompt.category_temperatures", "not used by kind multi_turn"),
+        ("category_temperature: {writing: warm}", "prompt.category_temperature.writing", "expected a number"),
+        ("turn_context: every_draw", "prompt.turn_context", "unknown turn context 'every_draw'"),
+        ("max_answer_chars: 0", "prompt.max_answer_chars", "must be at least 1"),
+    ])
+    func aMultiTurnPromptChecksItsKeys(extra: String, field: String, message: String) throws {
+        let base = "kind: multi_turn\nsource: test\ntemplate: \"{Question}\"\nturns: turns\ncategory: category\n"
+        let spec = try YAMLSpec.prompt(base + extra)
+        #expect { try MultiTurnPrompt(spec: spec) } throws: {
+            ($0 as? EvalError).map { $0.field == field && $0.message.contains(message) } == true
+        }
+        let ok = try MultiTurnPrompt(spec: YAMLSpec.prompt(base + "category_temperature: {writing: 0.7}\nmax_answer_chars: 6144"))
+        #expect(ok.temperatures == ["writing": 0.7])
+        #expect(ok.conversation == ["context": "first_draw", "max_chars": 6144])
+    }
 }
