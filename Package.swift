@@ -15,11 +15,17 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Prompting", ["EvalCore"]),
     ("ModelClient", ["EvalCore", "HTTP"]),
     ("Reasoning", ["EvalCore"]),
-    ("Scoring", ["EvalCore"]),
+    ("Scoring", ["EvalCore", "JapaneseText", "Nagisa"]),
     ("Aggregation", ["EvalCore"]),
-    ("Jobs", ["EvalCore", yams]),
+    ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
+    ("JapaneseText", ["EvalCore"]),
+    ("Nagisa", ["EvalCore"]),
 ]
+
+/// Optimized in debug builds too: nagisa's BiLSTM is ~100 times slower unoptimized, which makes the
+/// 10,000-string check against nagisa take minutes in `swift test`.
+let optimizedInDebug: Set = ["Nagisa"]
 
 /// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
 let tools: [(name: String, dependencies: [Target.Dependency])] = [
@@ -30,6 +36,7 @@ let tools: [(name: String, dependencies: [Target.Dependency])] = [
     ("score", ["Scoring"]),
     ("aggregate", ["Aggregation"]),
     ("evalpipe-jobs", ["Jobs"]),
+    ("ja-tokenize", ["JapaneseText"]),
 ]
 
 /// Unit tests per module; the integration tests run the built tools as processes.
@@ -42,7 +49,10 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("ScoringTests", ["Scoring"]),
     ("AggregationTests", ["Aggregation"]),
     ("JobsTests", ["Jobs"]),
+    ("JapaneseTextTests", ["JapaneseText", "EvalCore"]),
+    ("TranslationTests", ["Scoring", "Aggregation", "Prompting", "Reasoning", "Nagisa", "EvalCore"]),
     ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
+    ("FuzzTests", ["EvalCore", "HTTP", "Prompting", "Reasoning", "Scoring", "Aggregation"]),
     ("IntegrationTests", ["EvalCore"]),
 ]
 
@@ -57,7 +67,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     ]
-    + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) }
+    + libraries.map {
+        .target(name: $0.name, dependencies: $0.dependencies,
+                swiftSettings: optimizedInDebug.contains($0.name) ? [.unsafeFlags(["-O"])] : nil)
+    }
     + tools.map { .executableTarget(name: $0.name, dependencies: $0.dependencies + ["CLI", "EvalCore", argumentParser]) }
     + tests.map { .testTarget(name: $0.name, dependencies: $0.dependencies) }
 )

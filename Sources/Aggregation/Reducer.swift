@@ -25,6 +25,7 @@ public enum Reducers {
         MeanReducer.name: MeanReducer.self,
         MicroMeanReducer.name: MicroMeanReducer.self,
         MTBenchReducer.name: MTBenchReducer.self,
+        CorpusBLEU.name: CorpusBLEU.self,
     ]
 
     /// The reducer a value asks for: `mean` for a number or bool, else its `reduce` name.

@@ -44,8 +44,6 @@ public final class ParquetReader: RowReader {
 
     deinit { close(fd) }
 
-    public var rowCount: Int { footer.rows }
-
     public func next() throws -> JSONObject? {
         do {
             while row == rowsInGroup {

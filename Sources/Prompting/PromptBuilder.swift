@@ -36,6 +36,8 @@ public enum PromptBuilders {
         QuestionPrompt.name: QuestionPrompt.self,
         HellaSwagPrompt.name: HellaSwagPrompt.self,
         MultiTurnPrompt.name: MultiTurnPrompt.self,
+        InstructionPrompt.name: InstructionPrompt.self,
+        TranslationPrompt.name: TranslationPrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
@@ -75,7 +77,14 @@ public struct TaskPrompt: Sendable {
 
     /// The user message and everything the builder made of the row.
     public func renderBuilt(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, built: BuiltPrompt) {
-        let built = try builder.build(row: row, seed: seedOverride ?? (defaultSeed + index))
+        let built = try builder.build(row: row, seed: seedOverride ?? Self.seed(defaultSeed, plus: index))
         return (try template.render(built.values), built)
+    }
+
+    /// `seed + index`, or an error naming `index` when the sum leaves 64 bits (an index of 2^63-1).
+    public static func seed(_ seed: Int, plus index: Int) throws -> Int {
+        let (s, overflow) = seed.addingReportingOverflow(index)
+        if overflow { throw EvalError("\(index) + the shuffle seed \(seed) does not fit 64 bits", field: "index") }
+        return s
     }
 }

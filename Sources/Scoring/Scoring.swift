@@ -96,6 +96,8 @@ public enum Extractors {
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
         JudgeRatingExtractor.name: JudgeRatingExtractor.self,
+        WholeResponseExtractor.name: WholeResponseExtractor.self,
+        TranslationExtractor.name: TranslationExtractor.self,
     ]
 }
 
@@ -110,6 +112,12 @@ public enum Metrics {
         LLMJPEvalF1Quasi.name: LLMJPEvalF1Quasi.self,
         MTBenchJudgeScore.name: MTBenchJudgeScore.self,
         JapaneseCharacterRatio.name: JapaneseCharacterRatio.self,
+        PromptLevelStrictAccuracy.name: PromptLevelStrictAccuracy.self,
+        InstructionLevelStrictAccuracy.name: InstructionLevelStrictAccuracy.self,
+        PromptLevelLooseAccuracy.name: PromptLevelLooseAccuracy.self,
+        InstructionLevelLooseAccuracy.name: InstructionLevelLooseAccuracy.self,
+        BLEU.name: BLEU.self,
+        BLEULMEvalJa.name: BLEULMEvalJa.self,
     ]
 }
 

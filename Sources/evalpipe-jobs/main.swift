@@ -1,7 +1,6 @@
 import ArgumentParser
 import CLI
 import EvalCore
-import Foundation
 import Jobs
 
 struct EvalpipeJobs: ParsableCommand {
@@ -17,20 +16,13 @@ struct EvalpipeJobs: ParsableCommand {
         subcommands: [Submit.self, StatusCommand.self, SuiteCommand.self, VLLMArgs.self, ValidatePBS.self])
 }
 
-/// Paths every subcommand resolves the same way.
+/// Paths every subcommand resolves the same way (JobPaths).
 struct Location: ParsableArguments {
     @Option(help: "The evalpipe checkout jobs run in (default: the current directory).") var repo: String?
-    @Option(help: "Settings directory with services/, models/, suites/ (default: <repo>/conf).") var conf: String?
+    @Option(help: "Settings directory with services/, models/, suites/ (default: <repo>/conf, else the installed share/evalpipe/conf).") var conf: String?
     @Option(help: "Results root (default: <repo>/results).") var results: String?
 
-    var repoPath: String { absolute(repo ?? FileManager.default.currentDirectoryPath) }
-    var confPath: String { absolute(conf ?? repoPath + "/conf") }
-    var resultsPath: String { absolute(results ?? repoPath + "/results") }
-
-    func absolute(_ p: String) -> String {
-        URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
-            .standardizedFileURL.path
-    }
+    var paths: JobPaths { JobPaths(repo: repo, conf: conf, results: results) }
 }
 
 struct Submit: ParsableCommand {
@@ -61,39 +53,11 @@ struct Submit: ParsableCommand {
     @Flag(help: "Write and print the scripts with their submit commands; submit nothing.") var dryRun = false
 
     func run() throws {
-        let repo = location.repoPath, conf = location.confPath
-        let svc = try ServiceConfig.load(name: service, conf: conf)
-        let modelRef = try ModelRef(model)
-        let catalog = TaskCatalog(directory: repo + "/tasks")
-        let names: [String]
-        switch (tasks, suite) {
-        case let (t?, nil): names = t.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        case let (nil, s?): names = try suiteTasks(s, conf: conf, catalog: catalog)
-        default: throw ValidationError("give exactly one of --tasks and --suite")
-        }
-        let all = try names.map { try catalog.resolve($0).task }
-        // A suite names every benchmark; those declared for their data only get no job yet.
-        let specs = all.filter { $0.prompt != nil }
-        for t in all where t.prompt == nil { Log.line("submit: \(t.name): not runnable yet (declared for its data only): no job") }
-        guard !specs.isEmpty else { throw EvalError("no runnable task among: " + names.joined(separator: ", ")) }
-        let defaultProfile = "\(conf)/models/\(modelRef.hubID).yaml"
-        let profilePath = profile.map(location.absolute) ?? (FileManager.default.fileExists(atPath: defaultProfile) ? defaultProfile : nil)
-        if let p = profilePath { _ = try ModelProfile.load(path: p).settings(named: customSettings) }
-        var vars = makeVars
-        if let d = data { vars.append("DATA=\(location.absolute(d))") }
-        if let l = limit { vars.append("LIMIT=\(l)") }
-        let wall = try walltime.map { w -> Walltime in
-            guard let v = Walltime(w) else { throw ValidationError("--walltime \(w): expected [[H:]MM:]SS") }
-            return v
-        }
-        let envPath = env.map(location.absolute) ?? repo + "/.env"
-        let binPath = location.absolute(bin ?? ProcessInfo.processInfo.environment["EVALPIPE_BIN"] ?? repo + "/.build/release")
-        let request = SubmitRequest(service: svc, nodeName: node, model: modelRef, settings: customSettings, profile: profilePath,
-                                    tasks: specs, repo: repo, results: location.resultsPath, bin: binPath,
-                                    env: try readEnvFile(envPath), serverCommand: serverCmd, makeVariables: vars, walltime: wall)
-        let plan = try SubmitPlan(request)
-        let ok = try plan.submit(dryRun: dryRun) { FileHandle.standardOutput.write(Data($0.utf8)) }
-        if !ok { throw ExitCode.failure }
+        let request = try SubmitRequest.resolve(
+            paths: location.paths, service: service, node: node, model: model, settings: customSettings, profile: profile,
+            tasks: tasks, suite: suite, serverCommand: serverCmd, data: data, limit: limit, walltime: walltime, bin: bin,
+            env: env, makeVariables: makeVars)
+        if try !SubmitPlan(request).submit(dryRun: dryRun, out: StandardStream.out) { throw ExitCode.failure }
     }
 }
 
@@ -113,7 +77,8 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "Custom settings (results folder name).") var customSettings = "default"
 
     func run() throws {
-        let svc = try ServiceConfig.load(name: service, conf: location.confPath)
+        let paths = location.paths
+        let svc = try ServiceConfig.load(name: service, conf: paths.conf)
         var queue: [QueuedJob] = []
         if let cmd = Queue.command(svc.scheduler) {
             let r = try Jobs.run(cmd)
@@ -122,8 +87,9 @@ struct StatusCommand: ParsableCommand {
             }
             queue = Queue.parse(r.stdout, scheduler: svc.scheduler)
         }
-        let run = try ModelRef(model).runDirectory(results: location.resultsPath, settings: customSettings)
-        print(StatusTable.format(try StatusTable.collect(run: run, queue: queue)), terminator: "")
+        try ScriptValue.check(customSettings, .pathComponent, field: "--custom-settings")
+        let run = try ModelRef(model).runDirectory(results: paths.results, settings: customSettings)
+        try StandardStream.out(StatusTable.format(try StatusTable.collect(run: run, queue: queue)))
     }
 }
 
@@ -141,8 +107,8 @@ struct SuiteCommand: ParsableCommand {
     @Argument(help: "conf/suites/<name>.yaml, or `all`.") var name = "swallow"
 
     func run() throws {
-        let catalog = TaskCatalog(directory: location.repoPath + "/tasks")
-        for n in try suiteTasks(name, conf: location.confPath, catalog: catalog) {
+        let paths = location.paths, catalog = paths.catalog
+        for n in try suiteTasks(name, conf: paths.conf, catalog: catalog) {
             print("\(n)\t\(try catalog.resolve(n).task.prompt == nil ? "data-only" : "runnable")")
         }
     }
@@ -163,7 +129,7 @@ struct VLLMArgs: ParsableCommand {
 
     func run() throws {
         let p = try ModelProfile.load(path: profile)
-        print(try vllmArguments(p, settings: customSettings).joined(separator: "\n"))
+        try StandardStream.out(try vllmArguments(p, settings: customSettings).joined(separator: "\n") + "\n")
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CLI
 import EvalCore
-import Foundation
 import Hub
 
 struct FetchTask: ParsableCommand {
@@ -64,94 +63,16 @@ struct FetchTask: ParsableCommand {
 
     func run() throws {
         // Every failure is one `fetch-task: …` line, whatever layer it comes from.
-        do { try fetch() } catch let e as EvalError { throw e } catch { throw EvalError("\(error)") }
-    }
-
-    private func fetch() throws {
-        if let model { return try fetchModel(model) }
-        let catalog = taskOptions.catalog
-        if list { return try listTasks(catalog) }
-        let settings = HubSettings()
-        let locator = try Fetch.locator(data: data, settings: settings, progress: progress || Log.stderrIsTerminal)
-        if prefetch { return try prefetchTasks(catalog, locator) }
-        let (spec, subset) = try catalog.resolve(names[0])
-        // Every subset's files are found before the first row is written: a subset with no data of
-        // its own fails the run instead of yielding a partial one.
-        let plans = try Fetch.subsets(of: spec, requested: subset, singleFile: locator is LocalFile).map {
-            try Fetch.plan(task: spec, subset: $0, locator: locator, revision: revision)
-        }
-        let writer = RecordWriter()
         do {
-            for plan in plans { try Fetch.records(plan, limit: limit) { try writer.write($0) } }
-            try writer.flush()
-        } catch {
-            try? writer.flush()  // rows already read stay written
-            throw error
-        }
+            let settings = HubSettings(), shown = progress || Log.stderrIsTerminal
+            if let model { return try FetchTool.model(model, revision: revision, settings: settings, progress: shown, out: StandardStream.out) }
+            let catalog = taskOptions.catalog
+            if list { return try FetchTool.list(catalog, revision: revision, out: StandardStream.out) }
+            let locator = try Fetch.locator(data: data, settings: settings, progress: shown)
+            if prefetch { return try FetchTool.prefetch(names, catalog: catalog, locator: locator, revision: revision, out: StandardStream.out) }
+            try FetchTool.fetch(names[0], catalog: catalog, locator: locator, revision: revision, limit: limit)
+        } catch let e as EvalError { throw e } catch { throw EvalError("\(error)") }
     }
-
-    /// A model's files into the cache, as `huggingface-cli download` would put them; offline, only
-    /// checks that a snapshot is there. Prints the snapshot directory.
-    private func fetchModel(_ repo: String) throws {
-        let settings = HubSettings()
-        if settings.offline {
-            print(try HubCache().snapshot(repo: repo, revision: revision, kind: .model))
-            return
-        }
-        let hub = HubDownloader(cache: HubCache(), settings: settings, progress: progress || Log.stderrIsTerminal)
-        let got = try hub.model(repo, revision: revision)
-        let bytes = got.files.reduce(Int64(0)) { $0 + FetchTask.size(got.snapshot + "/" + $1) }
-        Log.line("fetch-task: \(repo) \(got.commit.prefix(12)): \(got.files.count) files, \(FetchTask.megabytes(bytes))")
-        print(got.snapshot)
-    }
-
-    /// `name  repo  status`: cached (every subset's files are in the cache), partial, or missing.
-    private func listTasks(_ catalog: TaskCatalog) throws {
-        let cache = HubCache()
-        for name in catalog.names() {
-            let spec = try catalog.load(name)
-            let subsets: [String?] = spec.subsets ?? [nil]
-            let present = subsets.filter { (try? Fetch.files(task: spec, subset: $0, locator: cache, revision: revision)) != nil }.count
-            let status = present == subsets.count ? "cached" : present == 0 ? "missing" : "partial \(present)/\(subsets.count)"
-            print([name, spec.dataset.repo, status + (spec.dataset.gated == true ? " (gated: needs HF_TOKEN)" : "")].joined(separator: "\t"))
-        }
-    }
-
-    /// Fetches every subset of every named task; one summary line per task, then the total.
-    private func prefetchTasks(_ catalog: TaskCatalog, _ locator: DatasetLocator) throws {
-        let selected: [(TaskSpec, String?)] = try names.contains("all")
-            ? catalog.names().map { (try catalog.load($0), nil) }
-            : names.map { try catalog.resolve($0) }
-        var total: Int64 = 0, failed: [String] = []
-        for (spec, subset) in selected {
-            let subsets = try Fetch.subsets(of: spec, requested: subset, singleFile: false)
-            var files = Set<String>()
-            do {
-                for s in subsets { files.formUnion(try Fetch.files(task: spec, subset: s, locator: locator, revision: revision)) }
-            } catch {
-                Log.line("fetch-task: \(spec.name): \(error)")
-                failed.append(spec.name)
-                continue
-            }
-            let bytes = files.reduce(Int64(0)) { $0 + FetchTask.size($1) }
-            total += bytes
-            let commit = locator.commit(for: Fetch.source(spec, subset: subsets.first ?? nil, revision: revision)) ?? "-"
-            print([spec.name, spec.dataset.repo, String(commit.prefix(12)), "\(files.count) files", FetchTask.megabytes(bytes)].joined(separator: "\t"))
-        }
-        print("total\t\(selected.count - failed.count) tasks\t\(FetchTask.megabytes(total))")
-        if !failed.isEmpty {
-            throw EvalError("could not fetch \(failed.count) of \(selected.count) tasks: " + failed.joined(separator: ", "),
-                            hint: "the reasons are above; run again to retry, fetched files are kept")
-        }
-    }
-
-    /// The size of the file a snapshot entry links to.
-    private static func size(_ path: String) -> Int64 {
-        var st = stat()
-        return stat(path, &st) == 0 ? Int64(st.st_size) : 0
-    }
-
-    private static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 }
 
 FetchTask.runMain()

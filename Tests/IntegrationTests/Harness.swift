@@ -97,9 +97,9 @@ final class ModelServer: @unchecked Sendable {
         throw NSError(domain: "llama-server did not answer /v1/models within 60 s", code: 1)
     }
 
-    /// At exit, without waiting: Swift Testing exits from a worker thread, where waitUntilExit
-    /// never returns.
-    func stop() { if process.isRunning { process.terminate() } }
+    /// SIGKILL, not SIGTERM: a server started from a Swift Testing task inherits that thread's
+    /// blocked signals, SIGTERM among them, and would never exit (the test process then hangs).
+    func stop() { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 
     private func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -60,8 +60,11 @@ final class RenderTests: XCTestCase {
     }
 
     func testEveryServiceFileLoadsAndNamesItsAggregateNode() throws {
-        for name in ["tsubame", "abci", "slurm", "local"] {
-            let s = try ServiceConfig.load(name: name, conf: repo.appendingPathComponent("conf").path)
+        let conf = repo.appendingPathComponent("conf").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: conf + "/services").filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        XCTAssertTrue(Set(names).isSuperset(of: ["tsubame", "abci", "slurm", "local"]), "\(names)")
+        for name in names {
+            let s = try ServiceConfig.load(name: name, conf: conf)
             XCTAssertNoThrow(try s.node(s.aggregateNode), name)
         }
     }

@@ -318,9 +318,9 @@ final class ModelClientTests: XCTestCase {
     }
 
     func testProviderResolution() throws {
-        XCTAssertThrowsError(try Endpoint.resolve(model: "hosted_vllm/Qwen/Qwen3-8B", baseURL: nil, environment: [:], dotEnv: [:]))
-        XCTAssertThrowsError(try Endpoint.resolve(model: "openai/gpt-4o", baseURL: nil, environment: [:], dotEnv: [:]))
-        XCTAssertThrowsError(try Endpoint.resolve(model: "gpt-4o", baseURL: nil, environment: ["OPENAI_API_KEY": "k"], dotEnv: [:]))
+        XCTAssertThrowsError(try Endpoint.resolve(model: "hosted_vllm/Qwen/Qwen3-8B", baseURL: nil, environment: [:], dotEnv: [:])) { XCTAssertTrue("\($0)".contains("--base-url"), "\($0)") }
+        XCTAssertThrowsError(try Endpoint.resolve(model: "openai/gpt-4o", baseURL: nil, environment: [:], dotEnv: [:])) { XCTAssertTrue("\($0)".contains("OPENAI_API_KEY"), "\($0)") }
+        XCTAssertThrowsError(try Endpoint.resolve(model: "gpt-4o", baseURL: nil, environment: ["OPENAI_API_KEY": "k"], dotEnv: [:])) { XCTAssertTrue("\($0)".contains("provider"), "\($0)") }
 
         let openai = try Endpoint.resolve(model: "openai/gpt-4o", baseURL: nil, environment: [:], dotEnv: ["OPENAI_API_KEY": "k"])
         XCTAssertEqual(openai.chatURL, "https://api.openai.com/v1/chat/completions")

@@ -34,9 +34,9 @@ final class TemplateTests: XCTestCase {
     }
 
     func testRejectsWhatPythonWouldNotFormat() {
-        XCTAssertThrowsError(try Template("a } b"))
-        XCTAssertThrowsError(try Template("a { b"))
-        XCTAssertThrowsError(try Template("{x:>3}"))
+        XCTAssertThrowsError(try Template("a } b")) { XCTAssertTrue("\($0)".contains("single '}'"), "\($0)") }
+        XCTAssertThrowsError(try Template("a { b")) { XCTAssertTrue("\($0)".contains("unclosed '{'"), "\($0)") }
+        XCTAssertThrowsError(try Template("{x:>3}")) { XCTAssertTrue("\($0)".contains("unsupported field '{x:>3}'"), "\($0)") }
         XCTAssertThrowsError(try Template("{missing}").render([:])) { e in
             XCTAssertTrue("\(e)".contains("{missing}"))
         }
@@ -120,7 +120,7 @@ final class MultipleChoiceTests: XCTestCase {
             incorrect: [y]
             template: "{Question}"
             """)
-        XCTAssertThrowsError(try MultipleChoicePrompt(spec: spec))
+        XCTAssertThrowsError(try MultipleChoicePrompt(spec: spec)) { XCTAssertTrue("\($0)".contains("needs exactly one of: choices, choice_fields, or correct + incorrect"), "\($0)") }
     }
 }
 

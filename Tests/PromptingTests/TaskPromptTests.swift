@@ -28,8 +28,8 @@ final class TaskPromptTests: XCTestCase {
     }
 
     func testHellaSwagRejectsBadRows() throws {
-        XCTAssertThrowsError(try render("hellaswag", #"{"activity_label": "a", "ctx_a": "b", "ctx_b": "c", "endings": ["x"], "label": 0}"#))
-        XCTAssertThrowsError(try render("hellaswag", #"{"activity_label": "a", "ctx_a": "b", "ctx_b": "c", "endings": ["w", "x", "y", "z"], "label": "4"}"#))
+        XCTAssertThrowsError(try render("hellaswag", #"{"activity_label": "a", "ctx_a": "b", "ctx_b": "c", "endings": ["x"], "label": 0}"#)) { XCTAssertTrue("\($0)".contains("endings"), "\($0)") }
+        XCTAssertThrowsError(try render("hellaswag", #"{"activity_label": "a", "ctx_a": "b", "ctx_b": "c", "endings": ["w", "x", "y", "z"], "label": "4"}"#)) { XCTAssertTrue("\($0)".contains("label"), "\($0)") }
     }
 
     /// A null option is dropped and the letters stop early, as the reference's loop does.

@@ -35,6 +35,7 @@ final class MathGoldenTests: XCTestCase {
                 misses.append("\(id) want \(want): \(answers[0].string!.prefix(80).debugDescription) → \(record["responses"]!.array![0]["extracted"]!)")
             }
         }
+        XCTAssertEqual(total, 247, "every visible case was read")
         XCTAssertEqual(misses, [], "\(total - misses.count)/\(total) agree")
     }
 
@@ -44,12 +45,12 @@ final class MathGoldenTests: XCTestCase {
     static let knownPeerMisses = Set(["0217", "0220", "0222", "0223"].map { "peer-lighteval-extractive-match-" + $0 }
         + ["0199", "0226", "0228", "0229"].map { "peer-math-verify-" + $0 })
 
-    func testPeerLightevalExtractiveMatch() throws { try peer("peer-lighteval-extractive-match.jsonl") }
-    func testPeerMathVerify() throws { try peer("peer-math-verify.jsonl") }
+    func testPeerLightevalExtractiveMatch() throws { try peer("peer-lighteval-extractive-match.jsonl", cases: 218) }
+    func testPeerMathVerify() throws { try peer("peer-math-verify.jsonl", cases: 235) }
 
     /// Every math case the reference agrees with (`agree`), in its own configuration: all agree
     /// but the known misses, and every known miss still misses (a fix must shrink the list).
-    func peer(_ file: String) throws {
+    func peer(_ file: String, cases: Int) throws {
         var misses: [String] = []
         var total = 0
         let reader = RecordReader(paths: [Self.fixture(file)])
@@ -89,6 +90,7 @@ final class MathGoldenTests: XCTestCase {
         let known = Self.knownPeerMisses.filter { $0.hasPrefix(file.replacingOccurrences(of: ".jsonl", with: "-")) }
         XCTAssertEqual(misses.filter { !known.contains(String($0.prefix { $0 != " " && $0 != ":" })) }, [],
                        "\(total - misses.count)/\(total) agree")
+        XCTAssertEqual(total, cases, "every case the reference agrees with was read")
         XCTAssertEqual(known.subtracting(missed).sorted(), [], "known misses that now agree: remove them from the list")
     }
 }

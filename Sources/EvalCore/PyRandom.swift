@@ -1,8 +1,13 @@
+import Foundation
+
 /// CPython's `random.Random` (MT19937 seeded by `init_by_array`), bit for bit: seeded draws here
-/// are the draws the reference makes with `random.seed(s)`, so its choice positions can be replayed.
-public struct PyRandom {
+/// are the draws the reference makes with `random.seed(s)`, so its choice positions and
+/// langdetect's random walk (`random.Random` seeded with 0) can be replayed.
+public struct PyRandom: Sendable {
     private var mt = [UInt32](repeating: 0, count: 624)
     private var index = 624
+    /// `gauss` makes two normal deviates at a time and keeps the second for the next call.
+    private var gaussNext: Double?
 
     /// `random.seed(seed)` for an int: the absolute value, split into 32-bit words, little end first.
     public init(seed: Int) {
@@ -46,6 +51,25 @@ public struct PyRandom {
         y ^= (y << 15) & 0xefc6_0000
         y ^= y >> 18
         return y
+    }
+
+    /// `random()`: 53 random bits as a double in [0, 1).
+    public mutating func random() -> Double {
+        let a = Double(next32() >> 5), b = Double(next32() >> 6)
+        return (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// `gauss(mu, sigma)`: CPython's Box–Muller pair, the second value cached for the next call
+    /// (seeding clears it), with the C library's cos, sin, log and sqrt as CPython calls them.
+    public mutating func gauss(_ mu: Double, _ sigma: Double) -> Double {
+        let z: Double
+        if let cached = gaussNext { z = cached; gaussNext = nil } else {
+            let x2pi = random() * (2.0 * Double.pi)
+            let g2rad = (-2.0 * log(1.0 - random())).squareRoot()
+            z = cos(x2pi) * g2rad
+            gaussNext = sin(x2pi) * g2rad
+        }
+        return mu + z * sigma
     }
 
     /// `getrandbits(k)` for 1 ≤ k ≤ 32.

@@ -1,0 +1,57 @@
+/// Python's `str` whitespace and line rules, for code ported from the reference's Python.
+extension String {
+    /// Python `str.strip()`: removes leading and trailing `str.isspace()` characters.
+    public var pythonStripped: String {
+        let u = unicodeScalars
+        guard let first = u.firstIndex(where: { !$0.isPythonSpace }) else { return "" }
+        let last = u.lastIndex(where: { !$0.isPythonSpace })!
+        return String(u[first...last])
+    }
+
+    /// Python `==` on `str`: code points, not Swift's canonical equivalence.
+    /// Python `str.rstrip()`.
+    public var pythonRStripped: String {
+        let u = unicodeScalars
+        guard let last = u.lastIndex(where: { !$0.isPythonSpace }) else { return "" }
+        return String(u[...last])
+    }
+
+    public func pythonEquals(_ other: String) -> Bool {
+        unicodeScalars.elementsEqual(other.unicodeScalars)
+    }
+
+    /// Python `str.splitlines()`: split at every line boundary (`\r\n` counts once), no trailing
+    /// empty piece.
+    public var pythonSplitLines: [String] {
+        var lines: [String] = []
+        var line = String.UnicodeScalarView()
+        var previousCR = false
+        for c in unicodeScalars {
+            if previousCR && c == "\n" { previousCR = false; continue }
+            previousCR = c == "\r"
+            if c.isPythonLineBoundary { lines.append(String(line)); line = .init() } else { line.append(c) }
+        }
+        if !line.isEmpty { lines.append(String(line)) }
+        return lines
+    }
+}
+
+extension Unicode.Scalar {
+    /// Python `str.isspace()`: bidi class WS, B or S, or category Zs.
+    public var isPythonSpace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The line boundaries of Python's `str.splitlines()`.
+    public var isPythonLineBoundary: Bool {
+        switch value {
+        case 0x0A...0x0D, 0x1C...0x1E, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+}

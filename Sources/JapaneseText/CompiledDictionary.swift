@@ -1,0 +1,355 @@
+import Glibc
+
+/// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (its
+/// transitions in one open-addressing hash table), the words of each trie node, the connection
+/// matrix, and char.def/unk.def as lookup tables. Built once from the source files and cached under
+/// the name of their checksum, so a changed dictionary gets a new file.
+///
+/// Layout: a header (magic, format version, source checksum, section table) and 8-byte-aligned
+/// sections of little-endian arrays, listed in `Section`.
+final class CompiledDictionary: @unchecked Sendable {  // immutable after init; the mapping lives as long as the process
+    static let magic: [UInt8] = Array("EPJANOME".utf8)
+    static let formatVersion: UInt32 = 1
+
+    enum Section: Int, CaseIterable {
+        case meta, matrix, slots, nodeEntryStart, entryLeft, entryRight, entryCost, entryPOS, entryID
+        case posOffsets, posBytes, charClass, classCategoryStart, classCategories, classAccept
+        case categoryInfo, categoryUnknownStart, unknownInfo
+    }
+
+    enum Meta: Int, CaseIterable {
+        case matrixRows, matrixColumns, slotMask, nodeCount, entryCount, posCount, categoryCount, classCount, defaultClass, unknownCount
+    }
+
+    let matrixColumns: Int
+    let matrix: UnsafeBufferPointer<Int16>
+    let slots: UnsafeBufferPointer<UInt64>
+    let slotMask: Int
+    let nodeEntryStart: UnsafeBufferPointer<UInt32>
+    let entryLeft: UnsafeBufferPointer<UInt16>
+    let entryRight: UnsafeBufferPointer<UInt16>
+    let entryCost: UnsafeBufferPointer<Int16>
+    let entryPOS: UnsafeBufferPointer<UInt16>
+    let entryID: UnsafeBufferPointer<UInt32>
+    let charClass: UnsafeBufferPointer<UInt8>
+    let defaultClass: Int
+    let classCategoryStart: UnsafeBufferPointer<UInt16>
+    let classCategories: UnsafeBufferPointer<UInt8>
+    let classAccept: UnsafeBufferPointer<UInt32>
+    let categoryInfo: UnsafeBufferPointer<Int32>
+    let categoryUnknownStart: UnsafeBufferPointer<UInt16>
+    let unknownInfo: UnsafeBufferPointer<Int32>
+    /// The parts of speech, decoded once.
+    let partsOfSpeech: [String]
+
+    // MARK: lookups
+
+    /// The trie node reached from `node` by `scalar`, or nil.
+    @inline(__always)
+    func child(_ node: Int, _ scalar: UInt32) -> Int? {
+        let key = UInt64(node) | UInt64(scalar) << 21
+        var i = Self.slotIndex(node, scalar) & slotMask
+        while true {
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if slot & Self.keyMask == key { return Int(slot >> 42) }
+            i = (i + 1) & slotMask
+        }
+    }
+
+    @inline(__always)
+    func connection(_ previousRight: Int, _ nextLeft: Int) -> Int {
+        Int(matrix[previousRight &* matrixColumns &+ nextLeft])
+    }
+
+    @inline(__always)
+    func charClassOf(_ scalar: UInt32) -> Int {
+        scalar < charClass.count ? Int(charClass[Int(scalar)]) : defaultClass
+    }
+
+    // Slots pack (parent node: 21 bits, scalar: 21 bits, child node: 22 bits); 0 is an empty slot
+    // (the root is never a child).
+    static let keyMask: UInt64 = (1 << 42) - 1
+    static let maxNodes = 1 << 21
+
+    @inline(__always)
+    static func slotIndex(_ node: Int, _ scalar: UInt32) -> Int {
+        var h = UInt64(node) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(scalar) &* 0xC2B2_AE3D_27D4_EB4F
+        h ^= h >> 29
+        return Int(truncatingIfNeeded: h)
+    }
+
+    // MARK: loading
+
+    /// The compiled dictionary for the IPADIC in `sourceDirectory`, built into `cacheDirectory` the
+    /// first time.
+    static func load(sourceDirectory: String, cacheDirectory: String) throws -> CompiledDictionary {
+        var missing: [String] = []
+        for path in IPADicSource.files(in: sourceDirectory) where access(path, R_OK) != 0 { missing.append(path) }
+        if !missing.isEmpty {
+            throw JapaneseTextError("IPADIC not found: cannot read \(missing.count == 1 ? missing[0] : "\(missing[0]) and \(missing.count - 1) more file(s)") (install the Debian package mecab-ipadic, or set EVALPIPE_IPADIC to its directory)")
+        }
+        let checksum = try sourceChecksum(sourceDirectory)
+        let path = cacheDirectory + "/ipadic-janome-v\(formatVersion)-" + hex(checksum) + ".dic"
+        if let dictionary = try? CompiledDictionary(path: path, checksum: checksum) { return dictionary }
+        let bytes = try compile(IPADicSource(directory: sourceDirectory), checksum: checksum)
+        try writeAtomically(bytes, to: path)
+        return try CompiledDictionary(path: path, checksum: checksum)
+    }
+
+    init(path: String, checksum: UInt64) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= 24 else { throw JapaneseTextError("\(path): too short") }
+        let size = Int(info.st_size)
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw JapaneseTextError("\(path): mmap: \(String(cString: strerror(errno)))")
+        }
+        let raw = UnsafeRawBufferPointer(start: base, count: size)
+        let sectionCount = Section.allCases.count
+        guard Array(raw[0..<8]) == Self.magic, raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == Self.formatVersion,
+              raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self) == UInt32(sectionCount),
+              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) == checksum, size >= 24 + 16 * sectionCount
+        else {
+            munmap(base, size)
+            throw JapaneseTextError("\(path): not a compiled dictionary of this version and these sources")
+        }
+        var sections: [UnsafeRawBufferPointer] = []
+        for i in 0..<sectionCount {
+            let offset = Int(raw.loadUnaligned(fromByteOffset: 24 + 16 * i, as: UInt64.self))
+            let count = Int(raw.loadUnaligned(fromByteOffset: 32 + 16 * i, as: UInt64.self))
+            guard offset % 8 == 0, offset <= size, count <= size - offset else {
+                munmap(base, size)
+                throw JapaneseTextError("\(path): truncated")
+            }
+            sections.append(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]))
+        }
+        func array<T>(_ section: Section, _: T.Type) -> UnsafeBufferPointer<T> {
+            let s = sections[section.rawValue]
+            return UnsafeBufferPointer(start: s.baseAddress?.assumingMemoryBound(to: T.self), count: s.count / MemoryLayout<T>.stride)
+        }
+        let meta = array(.meta, UInt32.self)
+        guard meta.count == Meta.allCases.count else { munmap(base, size); throw JapaneseTextError("\(path): bad header") }
+        func m(_ key: Meta) -> Int { Int(meta[key.rawValue]) }
+        matrixColumns = m(.matrixColumns)
+        matrix = array(.matrix, Int16.self)
+        slots = array(.slots, UInt64.self)
+        slotMask = m(.slotMask)
+        nodeEntryStart = array(.nodeEntryStart, UInt32.self)
+        entryLeft = array(.entryLeft, UInt16.self)
+        entryRight = array(.entryRight, UInt16.self)
+        entryCost = array(.entryCost, Int16.self)
+        entryPOS = array(.entryPOS, UInt16.self)
+        entryID = array(.entryID, UInt32.self)
+        charClass = array(.charClass, UInt8.self)
+        defaultClass = m(.defaultClass)
+        classCategoryStart = array(.classCategoryStart, UInt16.self)
+        classCategories = array(.classCategories, UInt8.self)
+        classAccept = array(.classAccept, UInt32.self)
+        categoryInfo = array(.categoryInfo, Int32.self)
+        categoryUnknownStart = array(.categoryUnknownStart, UInt16.self)
+        unknownInfo = array(.unknownInfo, Int32.self)
+        let posOffsets = array(.posOffsets, UInt32.self), posBytes = array(.posBytes, UInt8.self)
+        guard matrix.count == m(.matrixRows) * matrixColumns, slots.count == slotMask + 1,
+              nodeEntryStart.count == m(.nodeCount) + 1, [entryLeft.count, entryRight.count, entryCost.count, entryPOS.count, entryID.count].allSatisfy({ $0 == m(.entryCount) }),
+              posOffsets.count == m(.posCount) + 1, classCategoryStart.count == m(.classCount) + 1, classAccept.count == m(.classCount),
+              categoryInfo.count == 3 * m(.categoryCount), categoryUnknownStart.count == m(.categoryCount) + 1,
+              unknownInfo.count == 4 * m(.unknownCount), defaultClass < m(.classCount)
+        else { munmap(base, size); throw JapaneseTextError("\(path): inconsistent sections") }
+        partsOfSpeech = (0..<m(.posCount)).map { i in
+            String(decoding: posBytes[Int(posOffsets[i])..<Int(posOffsets[i + 1])], as: UTF8.self)
+        }
+    }
+
+    // MARK: building
+
+    static func compile(_ source: IPADicSource, checksum: UInt64) throws -> [UInt8] {
+        var posIDs: [String: Int] = [:], posList: [String] = []
+        func posID(_ pos: String) -> Int {
+            if let id = posIDs[pos] { return id }
+            posIDs[pos] = posList.count
+            posList.append(pos)
+            return posList.count - 1
+        }
+        guard source.words.count < Int(UInt32.max), source.matrixSize.rows <= 1 << 16, source.matrixSize.columns <= 1 << 16
+        else { throw JapaneseTextError("IPADIC is too large for this dictionary format") }
+        let ids = source.words.flatMap { [$0.leftID, $0.rightID] } + source.unknowns.flatMap { [$0.leftID, $0.rightID] }
+        guard ids.allSatisfy({ (0..<min(source.matrixSize.rows, source.matrixSize.columns)).contains($0) }) else {
+            throw JapaneseTextError("IPADIC: a context id lies outside matrix.def")
+        }
+
+        // The trie: node 0 is the root; `transitions` maps (parent, scalar) to the child.
+        var transitions: [UInt64: UInt32] = [:]
+        var nodeCount = 1
+        var wordNode = [Int](repeating: 0, count: source.words.count)
+        for (id, word) in source.words.enumerated() {
+            var node = 0
+            for scalar in word.surface {
+                let key = UInt64(node) | UInt64(scalar.value) << 21
+                if let next = transitions[key] { node = Int(next); continue }
+                guard nodeCount < maxNodes else { throw JapaneseTextError("IPADIC has too many distinct prefixes for this dictionary format") }
+                transitions[key] = UInt32(nodeCount)
+                node = nodeCount
+                nodeCount += 1
+            }
+            wordNode[id] = node
+        }
+        var slotCount = 1024
+        while slotCount < transitions.count * 2 { slotCount *= 2 }
+        var slots = [UInt64](repeating: 0, count: slotCount)
+        for (key, child) in transitions {
+            var i = slotIndex(Int(key & ((1 << 21) - 1)), UInt32(key >> 21)) & (slotCount - 1)
+            while slots[i] != 0 { i = (i + 1) & (slotCount - 1) }
+            slots[i] = key | UInt64(child) << 42
+        }
+        // Words grouped by node (a counting sort keeps each node's words in id order).
+        var nodeEntryStart = [UInt32](repeating: 0, count: nodeCount + 1)
+        for node in wordNode { nodeEntryStart[node + 1] += 1 }
+        for i in 0..<nodeCount { nodeEntryStart[i + 1] += nodeEntryStart[i] }
+        var fill = nodeEntryStart
+        var order = [Int](repeating: 0, count: source.words.count)
+        for (id, node) in wordNode.enumerated() {
+            order[Int(fill[node])] = id
+            fill[node] += 1
+        }
+        var left: [UInt16] = [], right: [UInt16] = [], cost: [Int16] = [], pos: [UInt16] = [], entryID: [UInt32] = []
+        for id in order {
+            let w = source.words[id]
+            guard let c = Int16(exactly: w.cost) else { throw JapaneseTextError("IPADIC: word cost \(w.cost) out of range") }
+            left.append(UInt16(w.leftID)); right.append(UInt16(w.rightID)); cost.append(c)
+            pos.append(UInt16(posID(w.partOfSpeech))); entryID.append(UInt32(id))
+        }
+
+        // char.def: each code point's categories in Janome's order (a category first named by an
+        // earlier range keeps its place; the last range naming it sets its compatible categories).
+        let tableSize = Int(source.ranges.map(\.to).max() ?? 0) + 1
+        guard tableSize <= 0x110000, source.categories.count <= 32 else { throw JapaneseTextError("char.def: too many categories or code points") }
+        var perPoint = [[(category: Int, compatible: [Int])]](repeating: [], count: tableSize)
+        for range in source.ranges where range.from <= range.to {
+            for c in Int(range.from)...Int(range.to) {
+                if let k = perPoint[c].firstIndex(where: { $0.category == range.category }) {
+                    perPoint[c][k].compatible = range.compatible
+                } else {
+                    perPoint[c].append((range.category, range.compatible))
+                }
+            }
+        }
+        let defaultCategory = source.categories.firstIndex { $0.name == "DEFAULT" }!
+        var classIDs: [[Int]: Int] = [:], classes: [[(category: Int, compatible: [Int])]] = []
+        func classID(_ list: [(category: Int, compatible: [Int])]) -> Int {
+            let list = list.isEmpty ? [(defaultCategory, [])] : list
+            let key = list.flatMap { [$0.category, -1] + $0.compatible }
+            if let id = classIDs[key] { return id }
+            classIDs[key] = classes.count
+            classes.append(list)
+            return classes.count - 1
+        }
+        let defaultClass = classID([])
+        let charClass = perPoint.map { classID($0) }
+        guard classes.count <= 256 else { throw JapaneseTextError("char.def: too many distinct category sets") }
+        var classCategoryStart: [UInt16] = [0], classCategories: [UInt8] = [], classAccept: [UInt32] = []
+        for list in classes {
+            classCategories += list.map { UInt8($0.category) }
+            classCategoryStart.append(UInt16(classCategories.count))
+            classAccept.append(list.reduce(0) { mask, e in e.compatible.reduce(mask | 1 << e.category) { $0 | 1 << $1 } })
+        }
+        var categoryInfo: [Int32] = [], categoryUnknownStart: [UInt16] = [0], unknownInfo: [Int32] = []
+        for (id, category) in source.categories.enumerated() {
+            categoryInfo += [category.invoke ? 1 : 0, category.group ? 1 : 0, Int32(clamping: category.length)]
+            for u in source.unknowns where u.category == id {
+                unknownInfo += [Int32(u.leftID), Int32(u.rightID), Int32(clamping: u.cost), Int32(posID(u.partOfSpeech))]
+            }
+            categoryUnknownStart.append(UInt16(unknownInfo.count / 4))
+        }
+        var posOffsets: [UInt32] = [0], posBytes: [UInt8] = []
+        for p in posList {
+            posBytes += Array(p.utf8)
+            posOffsets.append(UInt32(posBytes.count))
+        }
+        var meta = [UInt32](repeating: 0, count: Meta.allCases.count)
+        meta[Meta.matrixRows.rawValue] = UInt32(source.matrixSize.rows)
+        meta[Meta.matrixColumns.rawValue] = UInt32(source.matrixSize.columns)
+        meta[Meta.slotMask.rawValue] = UInt32(slotCount - 1)
+        meta[Meta.nodeCount.rawValue] = UInt32(nodeCount)
+        meta[Meta.entryCount.rawValue] = UInt32(source.words.count)
+        meta[Meta.posCount.rawValue] = UInt32(posList.count)
+        meta[Meta.categoryCount.rawValue] = UInt32(source.categories.count)
+        meta[Meta.classCount.rawValue] = UInt32(classes.count)
+        meta[Meta.defaultClass.rawValue] = UInt32(defaultClass)
+        meta[Meta.unknownCount.rawValue] = UInt32(unknownInfo.count / 4)
+
+        var payload: [[UInt8]] = Array(repeating: [], count: Section.allCases.count)
+        func put<T>(_ section: Section, _ values: [T]) { payload[section.rawValue] = values.withUnsafeBytes { Array($0) } }
+        put(.meta, meta); put(.matrix, source.matrix); put(.slots, slots); put(.nodeEntryStart, nodeEntryStart)
+        put(.entryLeft, left); put(.entryRight, right); put(.entryCost, cost); put(.entryPOS, pos); put(.entryID, entryID)
+        put(.posOffsets, posOffsets); put(.posBytes, posBytes); put(.charClass, charClass.map { UInt8($0) })
+        put(.classCategoryStart, classCategoryStart); put(.classCategories, classCategories); put(.classAccept, classAccept)
+        put(.categoryInfo, categoryInfo); put(.categoryUnknownStart, categoryUnknownStart); put(.unknownInfo, unknownInfo)
+
+        var out = magic
+        func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        append(formatVersion); append(UInt32(Section.allCases.count)); append(checksum)
+        var offset = (out.count + 16 * payload.count + 7) & ~7
+        for p in payload {
+            append(UInt64(offset)); append(UInt64(p.count))
+            offset = (offset + p.count + 7) & ~7
+        }
+        for p in payload {
+            out += [UInt8](repeating: 0, count: ((out.count + 7) & ~7) - out.count)
+            out += p
+        }
+        return out
+    }
+
+    /// A checksum of the source files' names and bytes (not cryptographic: it only tells a changed
+    /// dictionary from the cached one).
+    static func sourceChecksum(_ directory: String) throws -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        func mix(_ w: UInt64) {
+            h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 31
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        for path in IPADicSource.files(in: directory) {
+            for b in path.split(separator: "/").last!.utf8 { mix(UInt64(b)) }  // the file's name, not where it lives
+            guard let file = fopen(path, "rb") else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
+            defer { fclose(file) }
+            var length: UInt64 = 0
+            while true {
+                let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+                if n == 0 { break }
+                length += UInt64(n)
+                chunk.withUnsafeBytes { bytes in
+                    var i = 0
+                    while i + 8 <= n { mix(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)); i += 8 }
+                    while i < n { mix(UInt64(bytes[i]) | 0x100); i += 1 }
+                }
+            }
+            mix(length)
+        }
+        return h
+    }
+
+    private static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        var dir = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/").dropLast() {
+            dir += "/" + part
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw JapaneseTextError("\(dir): \(String(cString: strerror(errno)))") }
+        }
+        let temporary = path + ".tmp.\(getpid())"
+        guard let file = fopen(temporary, "wb") else { throw JapaneseTextError("\(temporary): \(String(cString: strerror(errno)))") }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw JapaneseTextError("\(path): cannot write the compiled dictionary")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# WMT20 en→ja segments scored per second on a 1,000-segment corpus, in one run: `score | aggregate`
+# (extraction, segmentation, 13a statistics, corpus BLEU) for each metric alone and for both in one
+# pass, against the reference's path for each metric (bleu_reference.py: Janome + sacreBLEU 2.5.1,
+# nagisa 0.2.11 + sacreBLEU); fails unless the corpus BLEUs agree.
+# The corpus: sentences of the golden fixtures' Japanese responses as references, seeded edits of
+# them as the model's answers (some without a `日本語:` line, some empty). janome, sacrebleu and
+# nagisa come from PyPI into ~/.cache/evalpipe/bleu-bench-venv the first time; our nagisa weights
+# from bin/nagisa-setup.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${EVALPIPE_BIN:?set EVALPIPE_BIN to the directory of the built tools}
+segments=${BLEU_BENCH_SEGMENTS:-1000}
+venv=~/.cache/evalpipe/bleu-bench-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import janome, sacrebleu, nagisa" 2>/dev/null; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q janome==0.5.0 sacrebleu==2.5.1 nagisa==0.2.11 >&2
+fi
+eval "$("$here/../../bin/nagisa-setup")"
+export NAGISA_DATA
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+jq -r 'select(.task == "mifeval_ja") | .responses[0]' "$here"/../Fixtures/golden/{instruction_following,peer-lighteval-mifeval-ja}.jsonl \
+  | python3 -c '
+import json, random, re, sys
+n = int(sys.argv[1])
+rng = random.Random(20)
+sentences = sorted({s.strip() for s in re.split(r"(?<=。)|\n", sys.stdin.read())
+                    if 10 <= len(s.strip()) <= 120 and re.search(r"[\u3041-\u30ff\u4e00-\u9fff]", s)})
+if len(sentences) < n:
+    sys.exit(f"bleu.sh: only {len(sentences)} sentences for {n} segments")
+def edit(ref):
+    chars = list(ref)
+    for _ in range(rng.randint(0, 6)):
+        i = rng.randrange(len(chars))
+        op = rng.random()
+        if op < 0.4: del chars[i]
+        elif op < 0.7: chars.insert(i, rng.choice("のはがをにでとしたるだ、。"))
+        else: j = rng.randrange(len(chars)); chars[i], chars[j] = chars[j], chars[i]
+        if not chars: break
+    return "".join(chars)
+for i, ref in enumerate(rng.sample(sentences, n)):
+    k = rng.random()
+    answer = ("以下が翻訳です。\n日本語: " + edit(ref) if k < 0.1 else edit(ref) if k < 0.15 else
+              "" if k < 0.17 else "日本語: " + edit(ref))
+    print(json.dumps({"id": f"bench:{i}", "task": "wmt20_en_ja", "index": i,
+                      "row": {"translation": {"en": f"source {i}", "ja": ref}},
+                      "responses": [{"content": answer}]}, ensure_ascii=False))
+' "$segments" \
+  | "$bin/render-prompts" --tasks "$here/../../tasks" | "$bin/strip-reasoning" --parser none > "$work/answers.jsonl"
+
+# Ours: both metrics in one pass (the task file as it is), and each alone (the task file with one
+# metric), each as `score | aggregate` from process start; wall-clock and CPU seconds (the machine
+# may be shared: CPU is the steadier one).
+mkdir "$work/bleu" "$work/nagisa"
+sed -e 's/metrics: \[bleu, bleu_lmevalja\]/metrics: [bleu]/' -e '/wmt20_en_ja_bleu_lmevalja/d' \
+  "$here/../../tasks/wmt20_en_ja.yaml" > "$work/bleu/wmt20_en_ja.yaml"
+sed -e 's/metrics: \[bleu, bleu_lmevalja\]/metrics: [bleu_lmevalja]/' -e 's/^  metric: bleu$/  metric: bleu_lmevalja/' \
+  -e '/{key: wmt20_en_ja_bleu, position: 90}/d' "$here/../../tasks/wmt20_en_ja.yaml" > "$work/nagisa/wmt20_en_ja.yaml"
+"$bin/score" --tasks "$here/../../tasks" < <(head -n 1 "$work/answers.jsonl") > /dev/null   # the dictionary is built once, not measured
+ours() {   # NAME TASKS_DIR: prints "wall cpu bleu bleu_lmevalja"
+  python3 "$here/rusage.py" "$work/$1.time" bash -c '"$0" --tasks "$1" < "$2" | "$3"' \
+    "$bin/score" "$2" "$work/answers.jsonl" "$bin/aggregate" > "$work/$1.json"
+  jq -rn --slurpfile t "$work/$1.time" --slurpfile m "$work/$1.json" \
+    '"\($t[0].wall_s) \($t[0].cpu_s) \($m[0].results[0].metrics.bleu.mean // "-") \($m[0].results[0].metrics.bleu_lmevalja.mean // "-")"'
+}
+read -r both_w both_c both_b both_n < <(ours both "$here/../../tasks")
+read -r bleu_w bleu_c bleu_b _ < <(ours bleu "$work/bleu")
+read -r nagisa_w nagisa_c _ nagisa_n < <(ours nagisa "$work/nagisa")
+# The reference's times exclude Python's start-up, imports and the segmenters' construction.
+ref() { "$venv/bin/python" "$here/bleu_reference.py" "$1" < "$work/answers.jsonl" 2> "$work/$1.ref.time" > "$work/$1.ref"; \
+        echo "$(tail -n 1 "$work/$1.ref.time") $(cat "$work/$1.ref")"; }
+read -r janome_w janome_c janome_b < <(ref janome)
+read -r nref_w nref_c nref_b < <(ref nagisa)
+awk -v n="$segments" -v bw="$both_w" -v bc="$both_c" -v b1="$both_b" -v b2="$both_n" \
+    -v jw="$bleu_w" -v jc="$bleu_c" -v jb="$bleu_b" -v gw="$nagisa_w" -v gc="$nagisa_c" -v gb="$nagisa_n" \
+    -v rjw="$janome_w" -v rjc="$janome_c" -v rjb="$janome_b" -v rgw="$nref_w" -v rgc="$nref_c" -v rgb="$nref_b" 'BEGIN {
+  printf "WMT20 en→ja corpus BLEU, %d segments; segments/s by wall-clock and by CPU second\n", n
+  row = "  %-40s %7.2f s %8.0f /s %7.2f s %8.0f /s  %s\n"
+  printf "  %-40s %9s %11s %9s %11s  %s\n", "", "wall", "seg/s", "CPU", "seg/CPU s", "corpus BLEU"
+  printf row, "score | aggregate, bleu (Janome)", jw, n / jw, jc, n / jc, jb
+  printf row, "Janome 0.5.0 + sacreBLEU 2.5.1", rjw, n / rjw, rjc, n / rjc, rjb
+  printf row, "score | aggregate, bleu_lmevalja (nagisa)", gw, n / gw, gc, n / gc, gb
+  printf row, "nagisa 0.2.11 + sacreBLEU 2.5.1", rgw, n / rgw, rgc, n / rgc, rgb
+  printf row, "score | aggregate, both (the task file)", bw, n / bw, bc, n / bc, b1 " " b2
+  printf "  speed-up by CPU: %.0fx Janome path, %.0fx nagisa path, %.0fx both; by wall-clock: %.0fx, %.0fx, %.0fx\n", \
+    rjc / jc, rgc / gc, (rjc + rgc) / bc, rjw / jw, rgw / gw, (rjw + rgw) / bw
+  same = 1
+  split(jb " " b1 " " rjb, x, " "); for (i in x) if ((x[i] - rjb) ^ 2 > 1e-20 * (1 + rjb * rjb)) same = 0
+  split(gb " " b2 " " rgb, y, " "); for (i in y) if ((y[i] - rgb) ^ 2 > 1e-20 * (1 + rgb * rgb)) same = 0
+  if (!same) { print "bleu.sh: the corpus BLEUs differ from the reference'"'"'s" > "/dev/stderr"; exit 1 }
+}'
