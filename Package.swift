@@ -22,14 +22,15 @@ let package = Package(
         .target(name: "Prompting", dependencies: ["EvalCore"]),
         .target(name: "ModelClient", dependencies: ["EvalCore", "HTTP"]),
         .target(name: "Reasoning", dependencies: ["EvalCore"]),
-        .target(name: "Scoring", dependencies: ["EvalCore"]),
+        .target(name: "Execution", dependencies: ["EvalCore", "CZlib"]),
+        .target(name: "Scoring", dependencies: ["EvalCore", "Execution"]),
         .target(name: "Aggregation", dependencies: ["EvalCore"]),
         .target(name: "CLI", dependencies: ["EvalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "Jobs", dependencies: ["EvalCore"]),
         .executableTarget(name: "evalpipe-jobs", dependencies: ["Jobs", "EvalCore", "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ] + executables.map { name in
         .executableTarget(name: name, dependencies: [
-            "EvalCore", "CLI", "HTTP", "Hub", "Prompting", "ModelClient", "Reasoning", "Scoring", "Aggregation",
+            "EvalCore", "CLI", "HTTP", "Hub", "Prompting", "ModelClient", "Reasoning", "Scoring", "Execution", "Aggregation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ])
     } + [
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "HTTP"]),
         .testTarget(name: "ReasoningTests", dependencies: ["Reasoning"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "EvalCore"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "IntegrationTests", dependencies: ["EvalCore"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),

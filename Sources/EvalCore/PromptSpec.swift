@@ -18,10 +18,24 @@ public struct PromptSpec: Decodable, Sendable {
     public var incorrect: [String]?
     /// Seed of that position draw; each record draws from its own generator (see Prompting).
     public var shuffleSeed: Int?
+    /// The template used instead when this row field is missing, null or empty (LiveCodeBench:
+    /// problems without starter code get another sentence and a placeholder).
+    public var whenEmpty: WhenEmpty?
+
+    public struct WhenEmpty: Decodable, Sendable {
+        public var field: String
+        public var template: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case field, template }
+        public init(from d: Decoder) throws {
+            let c = try d.strictContainer(keyedBy: CodingKeys.self)
+            field = try c.decode(String.self, forKey: .field)
+            template = try c.decode(String.self, forKey: .template)
+        }
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, source, template, question, choices, gold, correct, incorrect
-        case choiceFields = "choice_fields", shuffleSeed = "shuffle_seed"
+        case choiceFields = "choice_fields", shuffleSeed = "shuffle_seed", whenEmpty = "when_empty"
     }
 
     public init(from d: Decoder) throws {
@@ -36,5 +50,6 @@ public struct PromptSpec: Decodable, Sendable {
         correct = try c.decodeIfPresent(String.self, forKey: .correct)
         incorrect = try c.decodeIfPresent([String].self, forKey: .incorrect)
         shuffleSeed = try c.decodeIfPresent(Int.self, forKey: .shuffleSeed)
+        whenEmpty = try c.decodeIfPresent(WhenEmpty.self, forKey: .whenEmpty)
     }
 }

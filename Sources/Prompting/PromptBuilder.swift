@@ -19,6 +19,7 @@ public enum PromptBuilders {
         "multiple_choice": MultipleChoicePrompt.self,
         "question": QuestionPrompt.self,
         "hellaswag": HellaSwagPrompt.self,
+        "code": CodePrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
@@ -34,6 +35,8 @@ public enum PromptBuilders {
 public struct TaskPrompt: Sendable {
     public let builder: any PromptBuilder
     public let template: Template
+    /// `prompt.when_empty`: (row field, the template used when it is empty).
+    public let whenEmpty: (field: String, template: Template)?
     public let defaultSeed: Int
 
     public init(task: TaskSpec) throws {
@@ -41,6 +44,7 @@ public struct TaskPrompt: Sendable {
         do {
             builder = try PromptBuilders.make(spec)
             template = try Template(spec.template)
+            whenEmpty = try spec.whenEmpty.map { ($0.field, try Template($0.template)) }
         } catch var e as EvalError {
             e.file = task.path
             throw e
@@ -53,6 +57,8 @@ public struct TaskPrompt: Sendable {
     /// with `seed + index`, so a record's prompt does not depend on which other records ran.
     public func render(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, target: JSONObject) {
         let built = try builder.build(row: row, seed: seedOverride ?? (defaultSeed + index))
-        return (try template.render(built.values), built.target)
+        var chosen = template
+        if let (field, t) = whenEmpty, (row[field]?.text ?? "").isEmpty { chosen = t }
+        return (try chosen.render(built.values), built.target)
     }
 }

@@ -1,9 +1,12 @@
 import EvalCore
+import Execution
 
-/// One task's extractor and metrics, applied record by record.
+/// One task's extractor and metrics, applied record by record. Code tasks run in two steps:
+/// `prepare` extracts the programs, the engine runs each once, `finish` scores from the outcomes.
 public struct Scorer: Sendable {
     public let extractor: any Extractor
     public let metrics: [any Metric]
+    public let execution: CodeExecution?
 
     /// Resolves the names in `scoring`; an unknown one is an error naming `file` and the field.
     public init(scoring: ScoringSpec, file: String? = nil) throws {
@@ -28,23 +31,42 @@ public struct Scorer: Sendable {
             return m.init()
         }
         extractor = extractorType.init(language: language)
+        execution = scoring.execution.map(CodeExecution.init)
     }
 
     public init(task: TaskSpec) throws {
         try self.init(scoring: task.required(task.scoring, "scoring"), file: task.path)
     }
 
-    /// Adds `responses[i].extracted`, `responses[i].scores`, `scores` and `status` to a record.
-    /// An `api_error` record is left as it is: it has no answer, and scoring it as an empty one
-    /// would be a silent zero.
+    /// A record between extraction and its metrics: `programs` (one per draw) still to run.
+    public struct Pending: @unchecked Sendable {
+        public var record: JSONObject
+        var status: Status
+        var target: JSONObject
+        var responses: [JSONValue]
+        var answers: [String]
+        var extracted: [[any Answer]]
+        public var programs: [Program]
+    }
+
+    /// Adds `responses[i].extracted`, `responses[i].scores`, `scores` and `status` to a record
+    /// of a task that runs no code.
     public func score(_ record: inout JSONObject) throws {
+        guard let pending = try prepare(record) else { return }
+        precondition(pending.programs.isEmpty, "a code task is scored through prepare/finish")
+        record = try finish(pending, outcomes: nil)
+    }
+
+    /// Extraction, and the programs to run. nil for an `api_error` record, which is left as it
+    /// is: it has no answer, and scoring it as an empty one would be a silent zero.
+    public func prepare(_ record: JSONObject) throws -> Pending? {
         let status = try Self.status(of: record)
-        if status == .apiError { return }
+        if status == .apiError { return nil }
         guard let target = record["target"]?.object else {
             throw EvalError(record["target"] == nil ? "missing" : "expected an object", field: "target",
                             hint: "run render-prompts first")
         }
-        guard var responses = record["responses"]?.array else {
+        guard let responses = record["responses"]?.array else {
             throw EvalError(record["responses"] == nil ? "missing" : "expected an array", field: "responses",
                             hint: "run call-model first")
         }
@@ -52,19 +74,50 @@ public struct Scorer: Sendable {
 
         let answers = try responses.indices.map { try Self.answer(of: responses[$0], at: $0) }
         let extracted = try answers.map { try extractor.extract($0, target: target) }
-        let input = MetricInput(target: target, extractor: extractor, answers: answers, extracted: extracted)
-        let results = try metrics.map { (type(of: $0).name, try $0.score(input)) }
+        var programs: [Program] = []
+        if let execution {
+            guard let row = record["row"]?.object else {
+                throw EvalError("missing", field: "row", hint: "code tasks read their tests from the dataset row")
+            }
+            programs = try execution.programs(row: row, codes: extracted.map { $0.first?.description ?? "" })
+        }
+        return Pending(record: record, status: status, target: target, responses: responses, answers: answers,
+                       extracted: extracted, programs: programs)
+    }
+
+    /// Metrics from the extraction and, for code tasks, each program's outcome. A draw whose
+    /// harness failed has status `exec_error`, and then the record gets no scores: never a silent 0.
+    public func finish(_ p: Pending, outcomes: [Outcome]?) throws -> JSONObject {
+        var record = p.record, responses = p.responses
+        let input = MetricInput(target: p.target, extractor: extractor, answers: p.answers, extracted: p.extracted,
+                                outcomes: outcomes)
+        let failed = outcomes?.contains { $0.results == nil } ?? false
+        let results = failed ? [] : try metrics.map { (type(of: $0).name, try $0.score(input)) }
 
         for i in responses.indices {
             var r = responses[i].object!
-            r["extracted"] = .array(extracted[i].map { .string($0.description) })
-            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.perResponse[i])) }))
+            r["extracted"] = .array(p.extracted[i].map { .string($0.description) })
+            if !failed {
+                r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.perResponse[i])) }))
+            }
+            if let o = outcomes?[i] {
+                var e: JSONObject = ["passed": .bool(o.passed)]
+                if let res = o.results { e["results"] = .array(res) } else { r["status"] = .string(Status.execError.rawValue) }
+                if let note = o.note { e["note"] = .string(note) }
+                r["execution"] = .object(e)
+            }
             responses[i] = .object(r)
         }
         record["responses"] = .array(responses)
-        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.record)) }))
-        let found: Status = extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
-        record["status"] = .string(Status.worst([status, found]).rawValue)
+        if !failed {
+            // A value the reference cannot compute for this record (pass@10 of 3 draws raises) is left out.
+            record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.compactMap {
+                $0.1.record.isNaN ? nil : ($0.0, .double($0.1.record))
+            }))
+        }
+        let found: Status = p.extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
+        record["status"] = .string(Status.worst([p.status, found, failed ? .execError : .ok]).rawValue)
+        return record
     }
 
     private static func status(of record: JSONObject) throws -> Status {

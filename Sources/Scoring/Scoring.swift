@@ -1,4 +1,5 @@
 import EvalCore
+import Execution
 
 /// A value an extractor found in a text. `description` is what `score` writes to
 /// `responses[i].extracted` (the reference's `str()` of it).
@@ -44,6 +45,8 @@ public struct MetricInput {
     public var answers: [String]
     /// The extractor's result for each response.
     public var extracted: [[any Answer]]
+    /// Code tasks: each response's program, run once.
+    public var outcomes: [Outcome]? = nil
 }
 
 public struct MetricScore: Sendable {
@@ -65,6 +68,8 @@ public enum Extractors {
         MathExprGoldExtractor.name: MathExprGoldExtractor.self,
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
+        CodeBlockExtractor.name: CodeBlockExtractor.self,
+        CodeBlockOrResponseExtractor.name: CodeBlockOrResponseExtractor.self,
     ]
 }
 
@@ -77,6 +82,10 @@ public enum Metrics {
         CharF1Quasi.name: CharF1Quasi.self,
         LLMJPEvalF1.name: LLMJPEvalF1.self,
         LLMJPEvalF1Quasi.name: LLMJPEvalF1Quasi.self,
+        HumanEvalPassAt1.name: HumanEvalPassAt1.self,
+        HumanEvalPassAt10.name: HumanEvalPassAt10.self,
+        CodegenPassAt1.name: CodegenPassAt1.self,
+        CodegenPassAt10.name: CodegenPassAt10.self,
     ]
 }
 

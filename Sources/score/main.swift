@@ -1,6 +1,8 @@
 import ArgumentParser
 import CLI
 import EvalCore
+import Execution
+import Foundation
 import Scoring
 
 struct Score: ParsableCommand {
@@ -9,7 +11,9 @@ struct Score: ParsableCommand {
         abstract: "Scores each record's responses with the extractor and metrics its task file names.",
         discussion: """
             Adds responses[i].extracted, responses[i].scores, scores and status to every record. \
-            Records with status api_error pass through unscored.
+            Records with status api_error pass through unscored. Code tasks (HumanEval, \
+            LiveCodeBench…) run every extracted program once in a sandbox, --jobs at a time, and \
+            add responses[i].execution; records are written as their draws finish.
 
               … | call-model --model M | strip-reasoning | score | aggregate
             """)
@@ -17,21 +21,34 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Directory searched first for task files.", valueName: "dir"))
     var tasks: String?
 
+    @Option(help: ArgumentHelp("Isolation of executed programs: bwrap (bubblewrap namespaces) or basic (rlimits, session, scrubbed environment, temp dir). Default: bwrap where it works, else basic.", valueName: "level"))
+    var sandbox: String?
+
+    @Option(help: "Programs run in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Python interpreter for executed programs (default /usr/bin/python3).", valueName: "path"))
+    var python: String?
+
     @Argument(help: "JSON Lines files to read (default: stdin).")
     var inputs: [String] = []
 
     static func main() { runMain() }
 
+    func validate() throws {
+        if let s = sandbox, SandboxLevel(rawValue: s) == nil { throw ValidationError("--sandbox must be bwrap or basic") }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
-        let catalog = TaskCatalog(directory: tasks)
-        var scorers: [String: Scorer] = [:]
-        Filter.run(tool: "score", inputs: inputs) { record, _ in
-            guard let name = record["task"]?.string else {
-                throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
-            }
-            if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
-            try scorers[name]!.score(&record)
-        }
+        let level = sandbox.flatMap(SandboxLevel.init)
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let python = self.python
+        ScoreStream(catalog: TaskCatalog(directory: tasks)) {
+            let box = try Sandbox(level: level, python: python)
+            Log.line("score: sandbox \(box.level.description); \(jobs) jobs; \(box.python)")
+            return try Engine(sandbox: box, jobs: jobs)
+        }.run(tool: "score", inputs: inputs)
     }
 }
 

@@ -1,0 +1,104 @@
+import EvalCore
+import Execution
+import Foundation
+
+/// `score`'s loop: every record is prepared (extraction), its programs — if its task runs code —
+/// go to the engine, and the record is written as soon as its last draw is graded. Records
+/// without programs are written at once, so output order follows completion (`id` identifies a
+/// record). At most `window` records are in flight: memory stays bounded.
+public final class ScoreStream: @unchecked Sendable {
+    private let catalog: TaskCatalog
+    private let makeEngine: () throws -> Engine
+    private var engine: Engine?
+    private var scorers: [String: Scorer] = [:]
+    private let writer: RecordWriter
+    private let lock = NSLock()
+    private var failure: Error?
+    private var slots: DispatchSemaphore?
+    private let inFlight = DispatchGroup()
+
+    /// `makeEngine` is called once, when the first record of a code task arrives.
+    public init(catalog: TaskCatalog, writer: RecordWriter = RecordWriter(), makeEngine: @escaping () throws -> Engine) {
+        self.catalog = catalog
+        self.writer = writer
+        self.makeEngine = makeEngine
+    }
+
+    public func run(tool: String, inputs: [String]) -> Never {
+        let reader = RecordReader(paths: inputs)
+        do {
+            while let rec = try reader.nextRecord() {
+                if let f = takeFailure() { throw f }
+                do { try handle(rec) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
+            }
+            inFlight.wait()
+            if let f = takeFailure() { throw f }
+            try locked { try writer.flush() }
+            engine?.shutdown()
+        } catch {
+            inFlight.wait()
+            try? locked { try writer.flush() }
+            Filter.fail(tool: tool, takeFailure() ?? error)
+        }
+        exit(0)
+    }
+
+    private func handle(_ rec: SourcedRecord) throws {
+        guard let name = rec.fields["task"]?.string else {
+            throw EvalError(rec.fields["task"] == nil ? "missing" : "expected a string", field: "task")
+        }
+        if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
+        let scorer = scorers[name]!
+        guard let pending = try scorer.prepare(rec.fields) else { return try locked { try writer.write(rec.fields) } }
+        if pending.programs.isEmpty {
+            let out = try scorer.finish(pending, outcomes: nil)
+            return try locked { try writer.write(out) }
+        }
+        if engine == nil {
+            let e = try makeEngine()
+            engine = e
+            slots = DispatchSemaphore(value: 4 * e.jobs + 8)
+        }
+        slots!.wait()
+        inFlight.enter()
+        let draws = Draws(count: pending.programs.count)
+        let (file, line) = (rec.file, rec.line)
+        for (i, program) in pending.programs.enumerated() {
+            engine!.submit(program) { [self] outcome in
+                guard let all = draws.set(i, outcome) else { return }
+                do {
+                    let out = try scorer.finish(pending, outcomes: all)
+                    try locked { try writer.write(out); try writer.flush() }
+                } catch let e as EvalError {
+                    record(e.at(file: file, line: line))
+                } catch {
+                    record(error)
+                }
+                slots!.signal()
+                inFlight.leave()
+            }
+        }
+    }
+
+    private func locked<T>(_ body: () throws -> T) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+
+    private func record(_ e: Error) { lock.lock(); if failure == nil { failure = e }; lock.unlock() }
+    private func takeFailure() -> Error? { lock.lock(); defer { lock.unlock() }; return failure }
+}
+
+/// Collects one record's outcomes; the call that fills the last slot gets them all.
+private final class Draws: @unchecked Sendable {
+    private var outcomes: [Outcome?]
+    private var left: Int
+    private let lock = NSLock()
+    init(count: Int) { outcomes = Array(repeating: nil, count: count); left = count }
+    func set(_ i: Int, _ o: Outcome) -> [Outcome]? {
+        lock.lock(); defer { lock.unlock() }
+        outcomes[i] = o
+        left -= 1
+        return left == 0 ? outcomes.map { $0! } : nil
+    }
+}
