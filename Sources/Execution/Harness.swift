@@ -35,6 +35,8 @@ except ImportError:
     pass
 sys.setrecursionlimit(1000)
 LIMITS = json.loads(sys.argv[1])
+# The spawning thread's signal mask is inherited: SIGALRM must get through to the alarms.
+signal.pthread_sigmask(signal.SIG_SETMASK, set())
 OUTPUT_CAP = LIMITS["output_cap"]
 libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
