@@ -12,7 +12,7 @@ bin=${EVALPIPE_BIN:?set EVALPIPE_BIN to the directory of the built tools}
 copies=${CODE_BENCH_REPEAT:-6}
 venv=~/.cache/evalpipe/code-bench-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import lighteval.tasks.extended.lcb.codegen_metrics" 2>/dev/null; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q --no-deps lighteval==0.8.1 && "$venv/bin/pip" install -q "numpy<2" tqdm >&2
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q --no-deps lighteval==0.8.1 >&2 2>/dev/null && "$venv/bin/pip" install -q "numpy<2" tqdm >&2
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -61,7 +61,7 @@ theirs=$(tail -n 1 "$work/theirs.err")
 # The machine's limit: fresh interpreters that do nothing, one per core in parallel.
 n_spawn=200
 s=$(date +%s.%N)
-seq "$n_spawn" | xargs -P "$cores" -n 1 sh -c 'python3 -c pass' _ 
+seq "$n_spawn" | xargs -P "$cores" -I{} /usr/bin/python3 -c pass
 e=$(date +%s.%N)
 spawn=$(echo "$e - $s" | bc -l)
 
