@@ -5,7 +5,8 @@
 #   make test          # unit and integration tests (sets up the small model server once)
 #   make fidelity GOLDEN=path/to/golden.jsonl
 #   make bench         # throughput against the reference's paths (Tests/Bench/*.sh)
-#   make submit MODEL=hosted_vllm/Qwen/Qwen3-8B SERVICE=tsubame NODE=node_q [SETTINGS=reasoning] [RUN_TASKS=a,b|SUITE=all]
+#   make suite MODEL=hosted_vllm/Qwen/Qwen3-8B BASE_URL=… [SUITE=swallow] [LIMIT=2]   # then aggregated_results.json
+#   make submit MODEL=hosted_vllm/Qwen/Qwen3-8B SERVICE=tsubame NODE=node_q [SETTINGS=reasoning] [RUN_TASKS=a,b|SUITE=swallow]
 #
 # Each stage writes results/{provider}/{publisher}/{model}/{SETTINGS}/{task}/<stage>.jsonl through
 # a temporary file, so a killed stage leaves nothing half-written; call-model appends to
@@ -48,18 +49,18 @@ PROFILE ?= $(wildcard conf/models/$(MODEL_PATH).yaml)
 SERVICE ?=
 NODE ?=
 RUN_TASKS ?=
-SUITE ?= all
+SUITE ?= swallow
 
 TASKS := $(basename $(notdir $(wildcard tasks/*.yaml)))
 opt = $(if $(2),$(1) $(call quote,$(2)))
 quote = '$(subst ','\'',$(1))'
 
-.PHONY: build install test demo fidelity bench clean help submit $(TASKS)
+.PHONY: build install test demo fidelity bench clean help submit suite print-run $(TASKS)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "tasks: $(TASKS)"
 
 build: $(addprefix $(BIN)/,$(TOOLS))
@@ -99,6 +100,13 @@ submit: build check-model
 	EVALPIPE_BIN=$(BIN) bin/submit --service $(SERVICE) --node $(NODE) --model $(call quote,$(MODEL)) \
 	  --custom-settings $(SETTINGS) --results $(RESULTS) $(if $(RUN_TASKS),--tasks $(RUN_TASKS),--suite $(SUITE)) \
 	  $(call opt,--profile,$(PROFILE)) $(call opt,--data,$(DATA)) $(call opt,--limit,$(LIMIT))
+
+# Every benchmark of conf/suites/$(SUITE).yaml in order, then $(RUN)/aggregated_results.json.
+suite: build check-model
+	EVALPIPE_BIN=$(BIN) bin/suite $(SUITE)
+
+print-run:
+	@echo $(RUN)
 
 # ---- one benchmark, stage by stage ----
 

@@ -4,11 +4,53 @@
 // builds from scratch.
 import PackageDescription
 
-let executables = ["fetch-task", "render-prompts", "call-model", "strip-reasoning", "score", "aggregate"]
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+
+/// Library modules and what each imports: a module links only what it names here.
+let libraries: [(name: String, dependencies: [Target.Dependency])] = [
+    ("EvalCore", [yams]),
+    ("HTTP", ["CCurl"]),
+    ("Hub", ["EvalCore", "HTTP", "CZlib"]),
+    ("Prompting", ["EvalCore"]),
+    ("ModelClient", ["EvalCore", "HTTP"]),
+    ("Reasoning", ["EvalCore"]),
+    ("Execution", ["EvalCore", "CZlib"]),
+    ("Scoring", ["EvalCore", "Execution"]),
+    ("Aggregation", ["EvalCore"]),
+    ("Jobs", ["EvalCore", yams]),
+    ("CLI", ["EvalCore", argumentParser]),
+]
+
+/// Each tool and the libraries its main imports (CLI and EvalCore are everyone's).
+let tools: [(name: String, dependencies: [Target.Dependency])] = [
+    ("fetch-task", ["Hub"]),
+    ("render-prompts", ["Prompting"]),
+    ("call-model", ["ModelClient"]),
+    ("strip-reasoning", ["Reasoning"]),
+    ("score", ["Scoring", "Execution"]),
+    ("aggregate", ["Aggregation"]),
+    ("evalpipe-jobs", ["Jobs"]),
+]
+
+/// Unit tests per module; the integration tests run the built tools as processes.
+let tests: [(name: String, dependencies: [Target.Dependency])] = [
+    ("EvalCoreTests", ["EvalCore"]),
+    ("HubTests", ["Hub"]),
+    ("PromptingTests", ["Prompting"]),
+    ("ModelClientTests", ["ModelClient", "HTTP"]),
+    ("ReasoningTests", ["Reasoning"]),
+    ("ScoringTests", ["Scoring"]),
+    ("ExecutionTests", ["Execution", "EvalCore"]),
+    ("AggregationTests", ["Aggregation"]),
+    ("JobsTests", ["Jobs"]),
+    ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
+    ("IntegrationTests", ["EvalCore"]),
+]
 
 let package = Package(
     name: "evalpipe",
-    products: executables.map { .executable(name: $0, targets: [$0]) } + [.executable(name: "evalpipe-jobs", targets: ["evalpipe-jobs"])],
+    products: tools.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -16,33 +58,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "EvalCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Hub", dependencies: ["EvalCore", "HTTP", "CZlib"]),
-        .target(name: "Prompting", dependencies: ["EvalCore"]),
-        .target(name: "ModelClient", dependencies: ["EvalCore", "HTTP"]),
-        .target(name: "Reasoning", dependencies: ["EvalCore"]),
-        .target(name: "Execution", dependencies: ["EvalCore", "CZlib"]),
-        .target(name: "Scoring", dependencies: ["EvalCore", "Execution"]),
-        .target(name: "Aggregation", dependencies: ["EvalCore"]),
-        .target(name: "CLI", dependencies: ["EvalCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .target(name: "Jobs", dependencies: ["EvalCore"]),
-        .executableTarget(name: "evalpipe-jobs", dependencies: ["Jobs", "EvalCore", "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    ] + executables.map { name in
-        .executableTarget(name: name, dependencies: [
-            "EvalCore", "CLI", "HTTP", "Hub", "Prompting", "ModelClient", "Reasoning", "Scoring", "Execution", "Aggregation",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ])
-    } + [
-        .testTarget(name: "EvalCoreTests", dependencies: ["EvalCore"]),
-        .testTarget(name: "HubTests", dependencies: ["Hub"]),
-        .testTarget(name: "PromptingTests", dependencies: ["Prompting"]),
-        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "HTTP"]),
-        .testTarget(name: "ReasoningTests", dependencies: ["Reasoning"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "EvalCore"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["EvalCore"]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
     ]
+    + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) }
+    + tools.map { .executableTarget(name: $0.name, dependencies: $0.dependencies + ["CLI", "EvalCore", argumentParser]) }
+    + tests.map { .testTarget(name: $0.name, dependencies: $0.dependencies) }
 )

@@ -12,47 +12,87 @@ public final class Aggregator {
     final class Group {
         var records = 0
         var status: [String: Int] = [:]
-        var metrics: [String: RunningStats] = [:]
+        var metrics: [String: any Reducer] = [:]
         var usage: [String: Int64] = [:]
         var subsets: [String: Group] = [:]
 
-        func add(_ r: JSONObject) {
+        /// `scores` was checked by `Aggregator.add`: each value is one its reducer accepts.
+        func add(_ r: JSONObject, scores: [(String, JSONValue, any Reducer.Type)]) throws {
             records += 1
             status[r["status"]?.string ?? "unknown", default: 0] += 1
-            if let scores = r["scores"]?.object {
-                for (m, v) in scores {
-                    if let x = v.double ?? v.bool.map({ $0 ? 1 : 0 }) { metrics[m, default: RunningStats()].add(x) }
+            for (m, v, type) in scores {
+                let reducer = metrics[m] ?? type.init()
+                metrics[m] = reducer
+                guard Swift.type(of: reducer) == type else {
+                    throw EvalError("reduced by '\(type.name)' here but by '\(Swift.type(of: reducer).name)' in earlier records", field: "scores.\(m)")
                 }
+                do {
+                    if let mean = reducer as? MeanReducer, let x = v.double ?? v.bool.map({ $0 ? 1 : 0 }) { mean.add(x) }
+                    else { try reducer.add(v.object!) }
+                } catch let e as EvalError { throw e.under("scores.\(m)") }
             }
-            for (k, v) in r["call"]?["usage"]?.object ?? [:] { if case .int(let i) = v { usage[k, default: 0] += i } }
+            for (k, v) in r["call"]?["usage"]?.object ?? [:] { if case .int(let i) = v { usage[k, default: 0] &+= i } }
         }
 
-        var scored: Int { metrics.values.map(\.n).max() ?? 0 }
+        var scored: Int { metrics.values.map(\.summary.n).max() ?? 0 }
     }
 
     public let catalog: TaskCatalog
     /// Count records without scores (api_error) as 0 for every metric, as the reference does.
     public let missingAsZero: Bool
     private var groups: [Key: Group] = [:]
+    /// Ids seen per model and task: a repeated id (two writers of one file, a concatenated rerun)
+    /// would count a sample twice and shrink the stderr.
+    private var seen: [Key: Set<String>] = [:]
+    /// Keep the first record of a repeated id and count the rest, instead of failing.
+    public let dedupe: Bool
+    public private(set) var duplicates = 0
 
-    public init(catalog: TaskCatalog, missingAsZero: Bool = false) {
+    public init(catalog: TaskCatalog, missingAsZero: Bool = false, dedupe: Bool = false) {
         self.catalog = catalog
         self.missingAsZero = missingAsZero
+        self.dedupe = dedupe
     }
 
     public func add(_ r: JSONObject) throws {
-        guard let task = r["task"]?.string else { throw EvalError("missing", field: "task") }
+        guard let task = r["task"]?.string else { throw EvalError(r["task"] == nil ? "missing" : "expected a string", field: "task") }
         let model = r["call"]?["model"]?.string ?? r["model"]?.string ?? "-"
-        let g = groups[Key(model: model, task: task), default: Group()]
-        groups[Key(model: model, task: task)] = g
-        g.add(r)
+        let key = Key(model: model, task: task)
+        if let id = r["id"] {
+            guard let id = id.string else { throw EvalError("expected a string, found \(id.kindName)", field: "id") }
+            if !seen[key, default: []].insert(id).inserted {
+                guard dedupe else {
+                    throw EvalError("'\(id)' appears again for model \(model)", field: "id",
+                                    hint: "each sample must be counted once: remove the repeated records, or pass --dedupe to keep the first")
+                }
+                duplicates += 1
+                return
+            }
+        }
+        let scores = try Self.scores(of: r)
+        let g = groups[key, default: Group()]
+        groups[key] = g
+        try g.add(r, scores: scores)
         if let sub = r["subset"]?.string {
             let s = g.subsets[sub, default: Group()]
             g.subsets[sub] = s
-            s.add(r)
+            try s.add(r, scores: scores)
         }
     }
 
+    /// A record's metric values with their reducers; anything else is an error, never a record
+    /// silently counted as unscored.
+    private static func scores(of r: JSONObject) throws -> [(String, JSONValue, any Reducer.Type)] {
+        guard let v = r["scores"] else { return [] }
+        guard let scores = v.object else { throw EvalError("expected an object, found \(v.kindName)", field: "scores") }
+        return try scores.keys.sorted().map { m in
+            let value = scores[m]!
+            if let x = value.double, !x.isFinite { throw EvalError("not a finite number", field: "scores.\(m)") }
+            return (m, value, try Reducers.type(of: value, field: "scores.\(m)"))
+        }
+    }
+
+    /// Finishes the aggregation (missing records are counted in here): call once, after the last `add`.
     public func report() -> Report {
         var rows: [TaskResult] = []
         for key in groups.keys.sorted() {
@@ -76,10 +116,11 @@ public final class Aggregator {
     }
 
     private func summarize(_ g: Group) -> [String: MetricSummary] {
-        g.metrics.mapValues { s in
-            var s = s
-            if missingAsZero { s.add(0, count: g.records - s.n) }
-            return MetricSummary(mean: s.mean, stderr: s.stderr, n: s.n)
+        g.metrics.mapValues { reducer in
+            if missingAsZero, g.records > reducer.summary.n, !reducer.addMissing(g.records - reducer.summary.n) {
+                Log.line("aggregate: warning: \(type(of: reducer).name) cannot count records without scores: --missing-as-zero leaves them out")
+            }
+            return reducer.summary
         }
     }
 }
@@ -88,6 +129,8 @@ public struct MetricSummary: Codable, Equatable, Sendable {
     public var mean: Double
     public var stderr: Double?
     public var n: Int
+
+    public init(mean: Double, stderr: Double?, n: Int) { self.mean = mean; self.stderr = stderr; self.n = n }
 }
 
 public struct Headline: Codable, Equatable, Sendable {
@@ -119,4 +162,17 @@ public struct TaskResult: Codable, Sendable {
 
 public struct Report: Codable, Sendable {
     public var results: [TaskResult]
+
+    func checkFinite() throws {
+        for r in results {
+            let all = [(nil, r.metrics)] + (r.subsets ?? [:]).sorted { $0.key < $1.key }.map { ($0.key as String?, $0.value.metrics) }
+            for (subset, metrics) in all {
+                for (m, s) in metrics.sorted(by: { $0.key < $1.key }) where !s.mean.isFinite || !(s.stderr?.isFinite ?? true) {
+                    throw EvalError("\(s.mean.isFinite ? "its stderr" : "its mean") is \(s.mean.isFinite ? s.stderr! : s.mean)",
+                                    field: "\(r.task)\(subset.map { ":" + $0 } ?? "") \(m)",
+                                    hint: "the values are too large to sum in a double")
+                }
+            }
+        }
+    }
 }

@@ -6,12 +6,15 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json, markdown, csv, swallow
 
     /// `catalog` holds the task files; only `swallow` reads them (its keys are declared there).
-    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog()) -> String {
+    /// A value JSON cannot hold (a mean that overflowed to inf) is an error naming the task and
+    /// metric, never an empty document.
+    public func render(_ report: Report, catalog: TaskCatalog = TaskCatalog()) throws -> String {
+        try report.checkFinite()
         switch self {
         case .json:
             let e = JSON.encoder()
             e.outputFormatting.insert(.prettyPrinted)
-            return String(decoding: (try? e.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+            return String(decoding: try e.encode(report), as: UTF8.self) + "\n"
         case .markdown: return markdown(report)
         case .csv: return csv(report)
         case .swallow: return SwallowFormat(catalog: catalog).render(report)

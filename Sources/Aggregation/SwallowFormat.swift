@@ -71,6 +71,15 @@ public struct SwallowFormat {
     /// task whose records carry none is `pick`ed. Weights are the scored counts (the reference's
     /// `effective_num_docs`); subsets are summed in name order.
     static func value(_ e: Entry, _ row: TaskResult) -> Value {
+        if let metrics = e.key.average {
+            // Python's sum() from 0 in list order, then / len: a missing metric is -1.
+            var sum = 0.0
+            for m in metrics {
+                guard let v = row.metrics[m] else { return .missing }
+                sum += v.mean
+            }
+            return .number(sum / Double(metrics.count))
+        }
         let subsets = (row.subsets ?? [:]).sorted { $0.key < $1.key }
         if e.key.category == nil && subsets.isEmpty {
             return row.metrics[e.metric].map { .number($0.mean) } ?? .missing

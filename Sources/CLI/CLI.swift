@@ -3,15 +3,16 @@ import EvalCore
 import Foundation
 
 extension ParsableCommand {
-    /// Parses flags and runs; usage errors exit 2 (the Unix convention, not sysexits' 64), other
-    /// failures print `tool: message` and exit 1.
+    /// Every tool's entry point: parses flags and runs; usage errors exit 2 (the Unix convention,
+    /// not sysexits' 64), other failures print `tool: message` and exit 1. Only this exits.
     public static func runMain() {
         let tool = configuration.commandName ?? String(describing: Self.self)
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let e as EvalError {
-            Filter.fail(tool: tool, e)
+            Log.line("\(tool): \(e)")
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }
@@ -19,4 +20,23 @@ extension ParsableCommand {
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
+}
+
+/// `--tasks`, the same for every tool that reads task files.
+public struct TaskOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Directory searched first for task files; then $EVALPIPE_TASKS, ./tasks and the installed ones.",
+                               valueName: "dir"))
+    public var tasks: String?
+
+    public init() {}
+
+    public var catalog: TaskCatalog { TaskCatalog(directory: tasks) }
+}
+
+/// The JSON Lines files a filter reads.
+public struct InputFiles: ParsableArguments {
+    @Argument(help: "JSON Lines input files (default: stdin).")
+    public var inputs: [String] = []
+
+    public init() {}
 }

@@ -27,6 +27,13 @@ public struct EvalError: Error, CustomStringConvertible, Sendable {
         if e.file == nil { e.file = file; e.line = line }
         return e
     }
+
+    /// The same error inside `parent`: field `sum` of `scores.bleu` becomes `scores.bleu.sum`.
+    public func under(_ parent: String) -> EvalError {
+        var e = self
+        e.field = e.field.map { $0.hasPrefix(parent) ? $0 : "\(parent).\($0)" } ?? parent
+        return e
+    }
 }
 
 /// stderr, unbuffered, one line per call: logs, warnings and progress never touch stdout.

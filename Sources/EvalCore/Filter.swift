@@ -1,10 +1,11 @@
 import Foundation
 
-/// The loop every record-at-a-time stage shares: read, transform, write; on the first error print
-/// `tool: file:line: …` to stderr, keep what was already written, and exit 1.
+/// The loop every record-at-a-time stage shares: read, transform, write. The first error is
+/// returned placed at its `file:line`, after what was already written has been flushed, so the
+/// output up to the bad record stays intact; the tool's entry point prints it and exits 1.
 public enum Filter {
-    public static func run(tool: String, inputs: [String], writer: RecordWriter = RecordWriter(),
-                           transform: (inout JSONObject, SourcedRecord) throws -> Void) -> Never {
+    public static func run(inputs: [String], writer: RecordWriter = RecordWriter(),
+                           transform: (inout JSONObject, SourcedRecord) throws -> Void) throws {
         let reader = RecordReader(paths: inputs)
         do {
             while let rec = try reader.nextRecord() {
@@ -17,13 +18,7 @@ public enum Filter {
             try writer.flush()
         } catch {
             try? writer.flush()
-            fail(tool: tool, error)
+            throw error
         }
-        exit(0)
-    }
-
-    public static func fail(tool: String, _ error: Error) -> Never {
-        Log.line("\(tool): \(error)")
-        exit(1)
     }
 }

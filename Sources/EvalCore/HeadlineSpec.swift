@@ -32,8 +32,11 @@ public struct SwallowKey: Decodable, Sendable {
     public var metric: String?
     /// A name in the task's `categories`.
     public var category: String?
+    /// The reference's `average_in_one_task`: the plain mean of these metrics of the task
+    /// (M-IFEval-Ja's average of its four accuracies); −1 when any is missing.
+    public var average: [String]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case key, position, metric, category }
+    enum CodingKeys: String, CodingKey, CaseIterable { case key, position, metric, category, average }
 
     public init(from d: Decoder) throws {
         let c = try d.strictContainer(keyedBy: CodingKeys.self)
@@ -41,5 +44,9 @@ public struct SwallowKey: Decodable, Sendable {
         position = try c.decode(Int.self, forKey: .position)
         metric = try c.decodeIfPresent(String.self, forKey: .metric)
         category = try c.decodeIfPresent(String.self, forKey: .category)
+        average = try c.decodeIfPresent([String].self, forKey: .average)
+        if average != nil && (metric != nil || category != nil) {
+            throw EvalError("average takes neither metric nor category", field: "headline.swallow.\(key).average")
+        }
     }
 }

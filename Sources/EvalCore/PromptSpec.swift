@@ -1,55 +1,74 @@
 /// How a row becomes a prompt: a registered builder (`kind`) fills template variables, then
 /// `template` is formatted with them (Python `str.format` rules: `{name}`, `{{` and `}}`).
+/// Every other key of `prompt:` belongs to the builder, which reads and checks its own.
 public struct PromptSpec: Decodable, Sendable {
     public var kind: String
     /// Where the template text was copied from, verbatim.
     public var source: String
     public var template: String
-    /// multiple_choice: the question field.
-    public var question: String?
-    /// multiple_choice: a field holding the list of choices.
-    public var choices: String?
-    /// multiple_choice: fields holding one choice each (null ones are dropped).
-    public var choiceFields: [String]?
-    /// multiple_choice: field with the gold index (int) or letter.
-    public var gold: String?
-    /// multiple_choice (GPQA): the correct answer's field, inserted at a random position among `incorrect`.
-    public var correct: String?
-    public var incorrect: [String]?
-    /// Seed of that position draw; each record draws from its own generator (see Prompting).
-    public var shuffleSeed: Int?
-    /// The template used instead when this row field is missing, null or empty (LiveCodeBench:
-    /// problems without starter code get another sentence and a placeholder).
-    public var whenEmpty: WhenEmpty?
+    /// The builder's keys (`question`, `choices`, …), as read from the task file.
+    public var fields: JSONObject
 
-    public struct WhenEmpty: Decodable, Sendable {
-        public var field: String
-        public var template: String
-        enum CodingKeys: String, CodingKey, CaseIterable { case field, template }
-        public init(from d: Decoder) throws {
-            let c = try d.strictContainer(keyedBy: CodingKeys.self)
-            field = try c.decode(String.self, forKey: .field)
-            template = try c.decode(String.self, forKey: .template)
+    static let common: Set<String> = ["kind", "source", "template"]
+
+    public init(from d: Decoder) throws {
+        let c = try d.container(keyedBy: AnyCodingKey.self)
+        func required(_ key: String) throws -> String { try c.decode(String.self, forKey: AnyCodingKey(stringValue: key)) }
+        kind = try required("kind")
+        source = try required("source")
+        template = try required("template")
+        fields = [:]
+        for key in c.allKeys where !Self.common.contains(key.stringValue) {
+            fields[key.stringValue] = try c.decode(JSONValue.self, forKey: key)
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, source, template, question, choices, gold, correct, incorrect
-        case choiceFields = "choice_fields", shuffleSeed = "shuffle_seed", whenEmpty = "when_empty"
+    /// The builder's keys, for the builder of `kind` to read.
+    public var builderFields: PromptFields { PromptFields(kind: kind, fields: fields) }
+}
+
+/// A builder's own keys of `prompt:`. The builder reads what it needs, then `finish()` rejects
+/// every key it did not read, so a typo in a task file is an error naming `prompt.<key>`.
+public struct PromptFields {
+    let kind: String
+    let fields: JSONObject
+    private var read: Set<String> = []
+
+    init(kind: String, fields: JSONObject) { self.kind = kind; self.fields = fields }
+
+    public mutating func string(_ key: String) throws -> String? {
+        read.insert(key)
+        guard let v = fields[key] else { return nil }
+        guard let s = v.string else { throw EvalError("expected a string", field: "prompt.\(key)") }
+        return s
     }
 
-    public init(from d: Decoder) throws {
-        let c = try d.strictContainer(keyedBy: CodingKeys.self)
-        kind = try c.decode(String.self, forKey: .kind)
-        source = try c.decode(String.self, forKey: .source)
-        template = try c.decode(String.self, forKey: .template)
-        question = try c.decodeIfPresent(String.self, forKey: .question)
-        choices = try c.decodeIfPresent(String.self, forKey: .choices)
-        choiceFields = try c.decodeIfPresent([String].self, forKey: .choiceFields)
-        gold = try c.decodeIfPresent(String.self, forKey: .gold)
-        correct = try c.decodeIfPresent(String.self, forKey: .correct)
-        incorrect = try c.decodeIfPresent([String].self, forKey: .incorrect)
-        shuffleSeed = try c.decodeIfPresent(Int.self, forKey: .shuffleSeed)
-        whenEmpty = try c.decodeIfPresent(WhenEmpty.self, forKey: .whenEmpty)
+    public mutating func require(_ key: String) throws -> String {
+        guard let s = try string(key) else { throw EvalError("\(kind) needs this key", field: "prompt.\(key)") }
+        return s
+    }
+
+    public mutating func strings(_ key: String) throws -> [String]? {
+        read.insert(key)
+        guard let v = fields[key] else { return nil }
+        guard let a = v.array, let s = Optional(a.compactMap(\.string)), s.count == a.count else {
+            throw EvalError("expected a list of strings", field: "prompt.\(key)")
+        }
+        return s
+    }
+
+    /// An integer; YAML scalars arrive as text, so a decimal string is read as one.
+    public mutating func int(_ key: String) throws -> Int? {
+        read.insert(key)
+        guard let v = fields[key] else { return nil }
+        guard let i = v.int ?? v.string.flatMap({ Int($0) }) else { throw EvalError("expected an integer", field: "prompt.\(key)") }
+        return i
+    }
+
+    public func finish() throws {
+        if let extra = fields.keys.sorted().first(where: { !read.contains($0) }) {
+            let known = (PromptSpec.common.union(read)).sorted().joined(separator: ", ")
+            throw EvalError("not used by kind \(kind)", field: "prompt.\(extra)", hint: "known here: \(known)")
+        }
     }
 }

@@ -22,6 +22,7 @@ enum Decompress {
         }
         var length = 0, shift = 0
         while true {
+            guard shift < 35 else { throw Failure(description: "snappy: corrupt length") }
             let b = try byte()
             length |= (b & 0x7F) << shift
             if b & 0x80 == 0 { break }
@@ -41,7 +42,7 @@ enum Decompress {
                     for i in 0..<extra { n |= try byte() << (8 * i) }
                 }
                 n += 1
-                guard p + n <= end else { throw Failure(description: "snappy: literal runs past the input") }
+                guard n <= end - p, n <= expected - out.count else { throw Failure(description: "snappy: literal runs past the input or the page") }
                 out.append(contentsOf: input[p..<p + n])
                 p += n
             default:
@@ -51,7 +52,7 @@ enum Decompress {
                 case 2: n = (tag >> 2) + 1; offset = try byte() | (try byte() << 8)
                 default: n = (tag >> 2) + 1; offset = try byte() | (try byte() << 8) | (try byte() << 16) | (try byte() << 24)
                 }
-                guard offset > 0, offset <= out.count else { throw Failure(description: "snappy: copy offset out of range") }
+                guard offset > 0, offset <= out.count, n <= expected - out.count else { throw Failure(description: "snappy: copy offset out of range") }
                 // Copies may overlap their own output (a run): byte by byte.
                 let from = out.count - offset
                 for i in 0..<n { out.append(out[from + i]) }
@@ -72,9 +73,9 @@ enum Decompress {
         let rc = input.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-                stream.avail_in = UInt32(src.count)
+                stream.avail_in = UInt32(clamping: src.count)
                 stream.next_out = dst.baseAddress
-                stream.avail_out = UInt32(dst.count)
+                stream.avail_out = UInt32(clamping: dst.count)
                 return inflate(&stream, Z_FINISH)
             }
         }
@@ -86,6 +87,11 @@ enum Decompress {
 
     static func zstd(_ input: ArraySlice<UInt8>, size expected: Int) throws -> [UInt8] {
         let lib = try Zstd.shared.get()
+        // The frame states its size (pyarrow writes it): a mismatch is caught before allocating.
+        let stated = input.withUnsafeBytes { lib.contentSize($0.baseAddress, $0.count) }
+        if stated < UInt64.max - 1, stated != UInt64(expected) {
+            throw Failure(description: "zstd: the frame holds \(stated) bytes, the page header says \(expected)")
+        }
         var out = [UInt8](repeating: 0, count: expected)
         let n = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in lib.decompress(dst.baseAddress, dst.count, src.baseAddress, src.count) }
@@ -100,14 +106,18 @@ enum Decompress {
 private struct Zstd: @unchecked Sendable {
     typealias DecompressFn = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int) -> Int
     let decompress: DecompressFn
+    /// ZSTD_getFrameContentSize: the size, or UInt64.max (error) / UInt64.max - 1 (unknown).
+    let contentSize: @convention(c) (UnsafeRawPointer?, Int) -> UInt64
     let isError: @convention(c) (Int) -> UInt32
     let errorName: @convention(c) (Int) -> UnsafePointer<CChar>
 
     static let shared: Result<Zstd, Decompress.Failure> = {
         guard let h = dlopen("libzstd.so.1", RTLD_NOW) ?? dlopen("libzstd.so", RTLD_NOW),
-              let d = dlsym(h, "ZSTD_decompress"), let e = dlsym(h, "ZSTD_isError"), let n = dlsym(h, "ZSTD_getErrorName")
+              let d = dlsym(h, "ZSTD_decompress"), let e = dlsym(h, "ZSTD_isError"), let n = dlsym(h, "ZSTD_getErrorName"),
+              let c = dlsym(h, "ZSTD_getFrameContentSize")
         else { return .failure(Decompress.Failure(description: "zstd: libzstd.so.1 not found (apt-get install libzstd1)")) }
         return .success(Zstd(decompress: unsafeBitCast(d, to: DecompressFn.self),
+                             contentSize: unsafeBitCast(c, to: (@convention(c) (UnsafeRawPointer?, Int) -> UInt64).self),
                              isError: unsafeBitCast(e, to: (@convention(c) (Int) -> UInt32).self),
                              errorName: unsafeBitCast(n, to: (@convention(c) (Int) -> UnsafePointer<CChar>).self)))
     }()

@@ -13,7 +13,9 @@ public enum Fetch {
         guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) else {
             throw EvalError("no such file or directory", file: data, hint: "--data takes a data file or a snapshot directory")
         }
-        return isDirectory.boolValue ? SnapshotDirectory(path: data) : LocalFile(path: data)
+        return isDirectory.boolValue
+            ? SnapshotDirectory(path: data, missingHint: "read one subset with TASK:SUBSET, or one file with --data FILE")
+            : LocalFile(path: data)
     }
 
     /// The dataset source of one subset: its own (`subset_datasets`), else the task's with the
@@ -53,17 +55,62 @@ public enum Fetch {
         return task.subsets ?? [nil]
     }
 
+    /// What one subset's rows are read from: files, or members of archives, in row order; and the
+    /// commit they came from (Hub data only).
+    public struct Plan {
+        public let task: TaskSpec
+        public let subset: String?
+        let parts: [(file: String, member: ZipArchive.Member?, archive: ZipArchive?)]
+        let pin: JSONValue?
+    }
+
+    /// Finds (and downloads if need be) one subset's data, opening archives to find their declared
+    /// members: every declared file and member must exist before a row is written.
+    public static func plan(task: TaskSpec, subset: String?, locator: DatasetLocator, revision: String? = nil) throws -> Plan {
+        let files = try files(task: task, subset: subset, locator: locator, revision: revision)
+        let src = source(task, subset: subset, revision: revision)
+        var parts: [(String, ZipArchive.Member?, ZipArchive?)] = []
+        for file in files {
+            guard file.lowercased().hasSuffix(".zip") else {
+                if src.members != nil, !(locator is LocalFile) {
+                    throw EvalError("\(file) is not a .zip archive", field: "dataset.members", hint: "members apply to archives only")
+                }
+                parts.append((file, nil, nil))
+                continue
+            }
+            guard let declared = src.members else {
+                throw EvalError("\(file) is an archive and the task names no members", field: "dataset.members")
+            }
+            guard let patterns = src.expand(declared) else {
+                throw EvalError("a pattern uses {config} and the source has no config", field: "dataset.members")
+            }
+            let archive = try ZipArchive(path: file)
+            for pattern in patterns {
+                let found = archive.members.filter { DatasetFiles.matches(pattern, $0.name) }.sorted { $0.name < $1.name }
+                guard !found.isEmpty else {
+                    throw EvalError("'\(pattern)' matches no member of \(file) (\(DatasetFiles.describe(archive.names, near: pattern)))",
+                                    field: "dataset.members")
+                }
+                parts += found.map { (file, $0, archive) }
+            }
+        }
+        let pin: JSONValue? = locator.commit(for: src).map { ["repo": .string(src.repo), "commit": .string($0)] }
+        return Plan(task: task, subset: subset, parts: parts, pin: pin)
+    }
+
     /// Emits `{task, subset, index, id, row}` for each row of one subset, at most `limit` of them;
     /// rows from the Hub also carry `dataset: {repo, commit}`, the commit they were read at.
     public static func records(task: TaskSpec, subset: String?, locator: DatasetLocator, limit: Int? = nil,
                                revision: String? = nil, emit: (JSONObject) throws -> Void) throws {
-        let files = try files(task: task, subset: subset, locator: locator, revision: revision)
-        let src = source(task, subset: subset, revision: revision)
-        let pin: JSONValue? = locator.commit(for: src).map { ["repo": .string(src.repo), "commit": .string($0)] }
+        try records(plan(task: task, subset: subset, locator: locator, revision: revision), limit: limit, emit: emit)
+    }
+
+    public static func records(_ plan: Plan, limit: Int? = nil, emit: (JSONObject) throws -> Void) throws {
+        let task = plan.task, subset = plan.subset, pin = plan.pin
         var index = 0
-        for file in files {
+        for part in plan.parts {
             if let limit, index >= limit { return }
-            let reader = try DataFile.open(file)
+            let reader = try part.member.map { try DataFile.open(part.archive!, member: $0) } ?? DataFile.open(part.file)
             while limit.map({ index < $0 }) ?? true, let row = try reader.next() {
                 let id = subset.map { "\(task.name):\($0):\(index)" } ?? "\(task.name):\(index)"
                 var record: JSONObject = ["task": .string(task.name), "index": JSONValue(index), "id": .string(id), "row": .object(row)]

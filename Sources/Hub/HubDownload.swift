@@ -30,12 +30,14 @@ public struct HubSettings: Sendable {
     }
 }
 
-/// Downloads a dataset's files into the Hub cache, laid out as huggingface_hub lays it out (so
+/// Downloads a repository's files into the Hub cache, laid out as huggingface_hub lays it out (so
 /// either tool reuses the other's files), then reads them from there:
 /// `refs/{revision}` ← commit, `blobs/{etag}` the bytes, `snapshots/{commit}/{path}` → `../../blobs/{etag}`.
 /// The revision is resolved to a commit once per repository; files of that commit already in the
 /// cache cost no request. Large (LFS) files are checked against their SHA-256, others by size; a
-/// partial download (`blobs/{etag}.incomplete`) is resumed.
+/// partial download (`blobs/{etag}.incomplete`) is resumed, or restarted from zero when the server
+/// cannot continue it. Every name the server or the user supplies (commit, revision, ETag, file
+/// path) is checked before it becomes part of a path, so nothing is written outside the cache.
 public final class HubDownloader: DatasetLocator {
     public let cache: HubCache
     public let settings: HubSettings
@@ -52,7 +54,7 @@ public final class HubDownloader: DatasetLocator {
         let revision = source.revision ?? "main"
         let info: Info
         do {
-            info = try repositoryInfo(source.repo, revision: revision)
+            info = try repositoryInfo(source.repo, .dataset, revision: revision)
         } catch let failure as Unreachable {
             // As huggingface_hub does: no answer from the Hub, but the cache has the files.
             guard let cached = try? cache.files(for: source), let commit = cache.commit(for: source) else { throw failure.error }
@@ -60,22 +62,8 @@ public final class HubDownloader: DatasetLocator {
             commits[source.repo + "@" + revision] = commit
             return cached
         }
-        let paths: [String]
-        if let declared = source.files {
-            paths = declared
-        } else {
-            let data = info.files.filter(SnapshotDirectory.isDataFile).sorted()
-            guard let chosen = SnapshotDirectory.select(data, for: source) else {
-                let what = "split '\(source.split)'" + (source.config.map { " of config '\($0)'" } ?? "")
-                throw EvalError("no file for \(what) in \(source.repo) at \(revision) (data files there: "
-                                + (data.isEmpty ? "none" : data.prefix(5).joined(separator: ", ") + (data.count > 5 ? ", …" : "")) + ")",
-                                field: "dataset", hint: "name the files in dataset.files, or use revision: refs/convert/parquet")
-            }
-            paths = chosen
-        }
-        let snapshot = cache.repositoryDirectory(source.repo) + "/snapshots/" + info.commit
-        for p in paths { try ensure(source.repo, commit: info.commit, path: p, snapshot: snapshot) }
-        if revision != info.commit { try writeRef(source.repo, revision: revision, commit: info.commit) }
+        let paths = try DatasetFiles.select(from: info.files, for: source, in: "\(source.repo) at \(revision)")
+        let snapshot = try fill(source.repo, .dataset, info: info, revision: revision, paths: paths)
         return paths.map { snapshot + "/" + $0 }
     }
 
@@ -83,59 +71,148 @@ public final class HubDownloader: DatasetLocator {
         commits[source.repo + "@" + (source.revision ?? "main")]
     }
 
+    /// Every file of a model repository (what `vllm serve` loads from the cache): its snapshot
+    /// directory, the commit, and the files.
+    public func model(_ repo: String, revision: String?) throws -> (snapshot: String, commit: String, files: [String]) {
+        let revision = revision ?? "main"
+        let info: Info
+        do { info = try repositoryInfo(repo, .model, revision: revision) } catch let failure as Unreachable { throw failure.error }
+        let snapshot = try fill(repo, .model, info: info, revision: revision, paths: info.files)
+        return (snapshot, info.commit, info.files)
+    }
+
+    /// Downloads the blobs of `paths` first and links them into the snapshot only then, so a run
+    /// killed halfway leaves no snapshot that looks complete with some shards missing.
+    private func fill(_ repo: String, _ kind: RepoKind, info: Info, revision: String, paths: [String]) throws -> String {
+        let snapshot = cache.repositoryDirectory(repo, kind: kind) + "/snapshots/" + info.commit
+        let missing = paths.filter { !FileManager.default.fileExists(atPath: snapshot + "/" + $0) }
+        let blobs: [String]
+        do {
+            blobs = try missing.map { try blob(repo, kind, commit: info.commit, path: $0) }
+        } catch let failure as Unreachable {
+            throw failure.error
+        }
+        for (path, etag) in zip(missing, blobs) { try link(snapshot, path, etag) }
+        if revision != info.commit { try writeRef(repo, kind, revision: revision, commit: info.commit) }
+        return snapshot
+    }
+
     // MARK: - requests
 
     private struct Info { var commit: String; var files: [String] }
     private var infos: [String: Info] = [:]
 
-    /// `GET /api/datasets/{repo}/revision/{revision}`: the commit and every file's path.
-    private func repositoryInfo(_ repo: String, revision: String) throws -> Info {
+    /// `GET /api/{datasets|models}/{repo}/revision/{revision}`: the commit and every file's path.
+    private func repositoryInfo(_ repo: String, _ kind: RepoKind, revision: String) throws -> Info {
+        guard HubName.isRepository(repo) else { throw EvalError("'\(repo)' is not a Hub repository id", hint: "owner/name") }
+        guard HubName.isRevision(revision) else {
+            throw EvalError("'\(revision)' is not a revision", hint: "a branch, tag or 40-hex commit; no '..', spaces or control characters")
+        }
         let key = repo + "@" + revision
         if let i = infos[key] { return i }
-        let url = "\(settings.endpoint)/api/datasets/\(repo)/revision/\(HubDownloader.quote(revision))"
+        let url = "\(settings.endpoint)/api/\(kind.api)/\(repo)/revision/\(HubDownloader.quote(revision))"
         let r = try withRetries("\(repo) at \(revision)") {
-            FileDownload.request(url, headers: authorization, timeout: settings.metadataTimeout)
+            FileDownload.request(url, headers: authorization, timeout: settings.metadataTimeout, bodyLimit: HubDownloader.listingLimit)
         }
-        try check(r, repo: repo, what: "revision '\(revision)' of dataset \(repo)")
-        guard let json = try? JSON.decode(r.body).object,
-              let sha = json["sha"]?.string, sha.count == 40 else {
+        try check(r, repo: repo, what: "revision '\(revision)' of \(kind.name) \(repo)")
+        guard r.body.count < HubDownloader.listingLimit, let json = try? JSON.decode(r.body).object, let sha = json["sha"]?.string else {
             throw EvalError("unexpected answer from \(url)", hint: "is HF_ENDPOINT a Hub?")
         }
-        let files = (json["siblings"]?.array ?? []).compactMap { $0.object?["rfilename"]?.string }
-        let info = Info(commit: sha, files: files)
+        guard HubName.isCommit(sha) else {
+            throw EvalError("the Hub answered commit '\(sha.prefix(80))' for \(repo) at \(revision), not 40 hex digits", hint: "is HF_ENDPOINT a Hub?")
+        }
+        guard !HubName.isCommit(revision) || sha == revision else {
+            throw EvalError("asked for commit \(revision) of \(repo), the Hub answered \(sha)", hint: "is HF_ENDPOINT a Hub?")
+        }
+        var files = (json["siblings"]?.array ?? []).compactMap { $0.object?["rfilename"]?.string }
+        // As huggingface_hub does since late 2025: a large (or empty) `siblings` may be cut short by
+        // the Hub's caches; the paginated tree listing is complete.
+        if files.isEmpty || files.count >= HubDownloader.siblingsTrusted { files = try tree(repo, kind, commit: sha) }
+        // A name that could leave the snapshot directory is not a file we will ever fetch.
+        let info = Info(commit: sha, files: files.filter(HubName.isRelativePath))
         infos[key] = info
         commits[key] = sha
         return info
     }
 
-    /// One file of the snapshot: linked to its blob, downloading the blob unless it is cached.
-    private func ensure(_ repo: String, commit: String, path: String, snapshot: String) throws {
-        let link = snapshot + "/" + path
-        if FileManager.default.fileExists(atPath: link) { return }
-        let url = "\(settings.endpoint)/datasets/\(repo)/resolve/\(commit)/\(HubDownloader.quote(path, keepSlashes: true))"
+    /// Listings are kept whole up to this size (30,000 files take about 2 MB).
+    static let listingLimit = 256 << 20
+    /// Below this many `siblings`, the revision's own listing is taken as complete.
+    static let siblingsTrusted = 1000
+
+    /// `GET /api/{kind}/{repo}/tree/{commit}?recursive=true`, page after page (`Link: <…>; rel="next"`):
+    /// every file's path. Next pages must be on HF_ENDPOINT, which is the only host the token goes to.
+    private func tree(_ repo: String, _ kind: RepoKind, commit: String) throws -> [String] {
+        var next: String? = "\(settings.endpoint)/api/\(kind.api)/\(repo)/tree/\(commit)?recursive=true&expand=false"
+        var files: [String] = [], seen = Set<String>()
+        while let url = next {
+            guard seen.insert(url).inserted else { throw EvalError("the file listing of \(repo) at \(commit) repeats a page", hint: "is HF_ENDPOINT a Hub?") }
+            let r = try withRetries("\(repo) at \(commit): file listing") {
+                FileDownload.request(url, headers: authorization, timeout: settings.metadataTimeout, bodyLimit: HubDownloader.listingLimit)
+            }
+            try check(r, repo: repo, what: "the file listing of \(kind.name) \(repo) at \(commit)")
+            guard r.body.count < HubDownloader.listingLimit, case .array(let items)? = try? JSON.decode(r.body) else {
+                throw EvalError("unexpected answer from \(url)", hint: "is HF_ENDPOINT a Hub?")
+            }
+            files += items.compactMap { $0.object?["type"]?.string == "file" ? $0.object?["path"]?.string : nil }
+            next = HubDownloader.nextPage(r.headers["link"])
+            if let n = next, !n.hasPrefix(settings.endpoint + "/") {
+                throw EvalError("the Hub's next listing page \(n.prefix(100)) is not on \(settings.endpoint)", hint: "HF_TOKEN is only sent to HF_ENDPOINT")
+            }
+        }
+        return files
+    }
+
+    /// `<https://…&cursor=…>; rel="next"` → the URL.
+    static func nextPage(_ link: String?) -> String? {
+        guard let link else { return nil }
+        for part in link.split(separator: ",") where part.contains("rel=\"next\"") {
+            guard let open = part.firstIndex(of: "<"), let close = part.firstIndex(of: ">"), open < close else { return nil }
+            return String(part[part.index(after: open)..<close])
+        }
+        return nil
+    }
+
+    /// The blob of one file, downloaded unless it is cached; returns its ETag (the blob's name).
+    private func blob(_ repo: String, _ kind: RepoKind, commit: String, path: String) throws -> String {
+        let url = "\(settings.endpoint)\(kind.urlPrefix)\(repo)/resolve/\(commit)/\(HubDownloader.quote(path, keepSlashes: true))"
         let head = try withRetries(path) {
             FileDownload.request(url, headers: authorization, head: true, timeout: settings.metadataTimeout)
         }
-        try check(head, repo: repo, what: "\(path) in dataset \(repo) at \(commit)")
-        guard let etag = HubDownloader.etag(head.headers["x-linked-etag"] ?? head.headers["etag"]) else {
-            throw EvalError("no ETag for \(url)", hint: "is HF_ENDPOINT a Hub?")
+        try check(head, repo: repo, what: "\(path) in \(kind.name) \(repo) at \(commit)")
+        if let served = head.headers["x-repo-commit"], served != commit {
+            throw EvalError("\(path): the Hub served commit '\(served.prefix(80))', asked for \(commit)", hint: "is HF_ENDPOINT a Hub?")
         }
-        let size = (head.headers["x-linked-size"] ?? head.headers["content-length"]).flatMap(Int64.init)
-        let blobs = cache.repositoryDirectory(repo) + "/blobs"
-        let blob = blobs + "/" + etag
+        let raw = head.headers["x-linked-etag"] ?? head.headers["etag"]
+        guard let etag = HubDownloader.etag(raw), HubName.isETag(etag) else {
+            throw EvalError("\(path): the Hub's ETag '\((raw ?? "none").prefix(80))' is not a SHA-1 or SHA-256", hint: "is HF_ENDPOINT a Hub?")
+        }
+        let sizeHeader = head.headers["x-linked-size"] ?? head.headers["content-length"]
+        let size = sizeHeader.flatMap(Int64.init)
+        if let sizeHeader, size == nil || size! < 0 { throw EvalError("\(path): the Hub's size '\(sizeHeader.prefix(40))' is not a size") }
+        let blobs = cache.repositoryDirectory(repo, kind: kind) + "/blobs"
         try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: blob) {
-            try download(url, to: blob, etag: etag, size: size, name: path)
+        if !FileManager.default.fileExists(atPath: blobs + "/" + etag) {
+            try download(url, to: blobs + "/" + etag, etag: etag, size: size, name: path)
         }
-        let dir = (link as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        // Relative, as huggingface_hub makes it: the cache can be moved or mounted elsewhere.
+        return etag
+    }
+
+    /// `snapshots/{commit}/{path}` → the blob, relative as huggingface_hub makes it (the cache can be
+    /// moved or mounted elsewhere).
+    private func link(_ snapshot: String, _ path: String, _ etag: String) throws {
+        let link = snapshot + "/" + path
+        try FileManager.default.createDirectory(atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let depth = path.split(separator: "/").count + 1
         let target = String(repeating: "../", count: depth) + "blobs/" + etag
         try? FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
     }
 
+    /// Fetches `url` into `blob` through `blob.incomplete`, resuming it. The loop converges whatever
+    /// the server does: a file longer than declared, a range the server will not serve (416), a 206
+    /// that does not continue the file, or a checksum mismatch start over from zero; a short body is
+    /// resumed; every attempt counts against `settings.attempts`.
     private func download(_ url: String, to blob: String, etag: String, size: Int64?, name: String) throws {
         let partial = blob + ".incomplete"
         let shown = (name as NSString).lastPathComponent
@@ -145,29 +222,56 @@ public final class HubDownloader: DatasetLocator {
             last = Date()
             Log.progress("\(shown) \(HubDownloader.megabytes(bytes))" + (size.map { " / \(HubDownloader.megabytes($0))" } ?? ""))
         } : nil
-        if let size, HubDownloader.fileSize(partial) >= size, size > 0 {
-            // Complete already (the earlier run stopped before the rename): no range request past the end.
-        } else {
-            let r = try withRetries(name) {
-                FileDownload.download(url, headers: authorization, to: partial, stall: settings.stallTimeout, progress: report)
+        var pause = settings.backoff
+        var problem = ""
+        for attempt in 1...settings.attempts {
+            if attempt > 1 {
+                Log.line("fetch-task: \(name): \(problem); retrying in \(pause) s")
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 30)
             }
-            try check(r, repo: nil, what: name)
-        }
-        if progress { Log.progress(nil) }
-        let got = HubDownloader.fileSize(partial)
-        if let size, got != size {
-            throw EvalError("downloaded \(got) bytes of \(name), expected \(size)", hint: "run the same command again to resume")
-        }
-        // LFS files are named by their SHA-256: check it. Git-stored files carry a SHA-1 of the git
-        // object; their size is checked above.
-        if etag.count == 64, etag.allSatisfy(\.isHexDigit) {
-            let digest = try HubDownloader.sha256(partial)
-            guard digest == etag else {
-                try? FileManager.default.removeItem(atPath: partial)
-                throw EvalError("checksum mismatch for \(name): sha256 \(digest), the Hub says \(etag)", hint: "the partial file was removed; run again")
+            let have = HubDownloader.fileSize(partial)
+            if let size, have > size { try? FileManager.default.removeItem(atPath: partial) }
+            if size == nil || HubDownloader.fileSize(partial) < size! || size == 0 {
+                switch FileDownload.download(url, headers: authorization, to: partial, stall: settings.stallTimeout, limit: size, progress: report) {
+                case .failure(let e):
+                    if progress { Log.progress(nil) }
+                    guard e.isRetryable else { throw EvalError("\(name): \(e.message)", hint: "check HF_ENDPOINT (\(settings.endpoint))") }
+                    problem = e.message
+                    continue
+                case .success(let r):
+                    if progress { Log.progress(nil) }
+                    if let refused = r.refused {
+                        try? FileManager.default.removeItem(atPath: partial)
+                        problem = refused + ", starting again from zero"
+                        continue
+                    }
+                    if r.status == 416 {
+                        try? FileManager.default.removeItem(atPath: partial)
+                        problem = "the server will not continue the partial file (HTTP 416), starting again from zero"
+                        continue
+                    }
+                    if r.status == 429 || r.status >= 500 { problem = "HTTP \(r.status)"; continue }
+                    try check(r, repo: nil, what: name)
+                }
             }
+            let got = HubDownloader.fileSize(partial)
+            if let size, got < size { problem = "\(got) of \(size) bytes arrived"; continue }
+            // LFS files are named by their SHA-256: check it. Git-stored files carry a SHA-1 of the
+            // git object; their size is checked above.
+            if etag.count == 64 {
+                let digest = try HubDownloader.sha256(partial)
+                guard digest == etag else {
+                    try? FileManager.default.removeItem(atPath: partial)
+                    problem = "checksum mismatch: sha256 \(digest), the Hub says \(etag); starting again from zero"
+                    continue
+                }
+            }
+            guard rename(partial, blob) == 0 else { throw EvalError("cannot move \(partial) into place: \(String(cString: strerror(errno)))") }
+            return
         }
-        guard rename(partial, blob) == 0 else { throw EvalError("cannot move \(partial) into place: \(String(cString: strerror(errno)))") }
+        throw EvalError("\(name): \(problem), after \(settings.attempts) attempts",
+                        hint: "check the network or HF_ENDPOINT (\(settings.endpoint)); run again to continue")
     }
 
     /// Retries ran out without an HTTP answer worth acting on.
@@ -205,7 +309,7 @@ public final class HubDownloader: DatasetLocator {
 
     private func check(_ r: FileDownload.Response, repo: String?, what: String) throws {
         switch r.status {
-        case 200...399, 416: return
+        case 200...399: return
         case 401, 403:
             let hint = settings.token == nil
                 ? "the dataset is gated: accept its terms at \(settings.endpoint)/datasets/\(repo ?? "") and set HF_TOKEN"
@@ -219,8 +323,8 @@ public final class HubDownloader: DatasetLocator {
         }
     }
 
-    private func writeRef(_ repo: String, revision: String, commit: String) throws {
-        let ref = cache.repositoryDirectory(repo) + "/refs/" + revision
+    private func writeRef(_ repo: String, _ kind: RepoKind, revision: String, commit: String) throws {
+        let ref = cache.repositoryDirectory(repo, kind: kind) + "/refs/" + revision
         try FileManager.default.createDirectory(atPath: (ref as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try commit.write(toFile: ref, atomically: true, encoding: .utf8)
     }
@@ -239,7 +343,7 @@ public final class HubDownloader: DatasetLocator {
         guard var e = raw else { return nil }
         if e.hasPrefix("W/") { e.removeFirst(2) }
         e = e.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        return e.isEmpty || e.contains("/") ? nil : e
+        return e.isEmpty ? nil : e
     }
 
     static func fileSize(_ path: String) -> Int64 {

@@ -2,7 +2,8 @@ import EvalCore
 import Foundation
 
 /// Finds the local files holding one split of a dataset, in row order. `source.config` is the config
-/// to read (fetch-task puts a subset there). Downloading from the Hub will be one more locator.
+/// to read (fetch-task puts a subset there): a local file, a snapshot directory, the Hub cache, or
+/// the Hub itself (`HubDownloader`).
 public protocol DatasetLocator {
     func files(for source: DatasetSource) throws -> [String]
     /// The commit the files came from, once `files(for:)` found them (Hub cache and download).
@@ -24,17 +25,9 @@ public struct LocalFile: DatasetLocator {
     }
 }
 
-/// A directory laid out like a Hub repository snapshot (`--data DIR`, or a snapshot in the Hub cache).
-///
-/// The task's `dataset.files` are taken as they are. Without them the split's files are found among
-/// the `.jsonl`, `.csv`, `.json` and `.parquet` files below the directory (names starting with `.`
-/// are skipped), following the Hub's data-file conventions:
-/// - config: files with a directory named like the config, or a name starting with `{config}-`/`_`/`.`;
-///   when no file matches, the repository has one config and every file is kept;
-/// - split: a directory named like the split (`{config}/{split}/0000.parquet`), or a file name that
-///   contains it between `-`, `_`, `.`, space or the ends (`test-00000-of-00001.parquet`, `data_test.jsonl`);
-/// - one format: the first of jsonl, csv, json, parquet (then gzipped jsonl, csv, json) present;
-///   shards in path order.
+/// A directory laid out like a Hub repository snapshot (`--data DIR`, or a snapshot in the Hub cache):
+/// the task's `dataset.files` patterns are matched against the files below it, exactly as against
+/// the repository's own listing.
 public struct SnapshotDirectory: DatasetLocator {
     public let path: String
     /// Appended to "not found" errors (the Hub cache says how to get the files).
@@ -48,75 +41,84 @@ public struct SnapshotDirectory: DatasetLocator {
     }
 
     public func files(for source: DatasetSource) throws -> [String] {
-        if let declared = source.files {
-            return try declared.map { f in
-                let p = (path as NSString).appendingPathComponent(f)
-                // fileExists follows the symlink: a snapshot entry whose blob is gone counts as missing.
-                guard FileManager.default.fileExists(atPath: p) else {
-                    throw EvalError("\(f) is not in \(path)", field: "dataset.files", hint: missingHint)
-                }
-                return p
-            }
-        }
-        let all = dataFiles()
-        guard let chosen = SnapshotDirectory.select(all, for: source) else {
-            let what = "split '\(source.split)'" + (source.config.map { " of config '\($0)'" } ?? "")
-            let seen = all.isEmpty ? "no data files there" : "data files there: " + all.prefix(5).joined(separator: ", ")
-                + (all.count > 5 ? ", …" : "")
-            throw EvalError("no file for \(what) in \(path) (\(seen))",
-                            hint: missingHint ?? "name the file in the task's dataset.files, or pass --data FILE")
-        }
+        let chosen = try DatasetFiles.select(from: listing(), for: source, in: path, hint: missingHint)
         return chosen.map { (path as NSString).appendingPathComponent($0) }
     }
 
-    /// The files of `source`'s split among a repository's data files (relative paths, sorted),
-    /// by the conventions above; nil when none matches. The Hub download picks from the repository's
-    /// file list the same way.
-    static func select(_ all: [String], for source: DatasetSource) -> [String]? {
-        var candidates = all
-        if let config = source.config {
-            let inConfig = all.filter { SnapshotDirectory.names(config, $0, prefixOnly: true) }
-            if !inConfig.isEmpty { candidates = inConfig }
-        }
-        candidates = candidates.filter { SnapshotDirectory.names(source.split, $0, prefixOnly: false) }
-        guard let format = formats.first(where: { ext in candidates.contains { $0.lowercased().hasSuffix("." + ext) } }) else { return nil }
-        return candidates.filter { $0.lowercased().hasSuffix("." + format) }
-    }
-
-    static let formats = DataFile.extensions
-
-    static func isDataFile(_ relative: String) -> Bool {
-        !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
-            && formats.contains { relative.lowercased().hasSuffix("." + $0) }
-    }
-
-    /// Data files below the directory, relative, sorted.
-    private func dataFiles() -> [String] {
+    /// Every file below the directory, relative, sorted. `fileExists` follows symlinks: a cache
+    /// entry whose blob is gone counts as missing.
+    private func listing() -> [String] {
         guard let walk = FileManager.default.enumerator(atPath: path) else { return [] }
         var out: [String] = []
         while let rel = walk.nextObject() as? String {
-            if SnapshotDirectory.isDataFile(rel) { out.append(rel) }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + rel, isDirectory: &isDirectory), !isDirectory.boolValue {
+                out.append(rel)
+            }
         }
         return out.sorted()
     }
+}
 
-    /// Whether `relative` (a data file's path) names `word`: a directory equal to it, or a file name
-    /// that starts with it (`prefixOnly`) or contains it, between delimiters.
-    static func names(_ word: String, _ relative: String, prefixOnly: Bool) -> Bool {
-        var parts = relative.split(separator: "/").map(String.init)
-        let file = parts.removeLast()
-        if parts.contains(word) { return true }
-        let stem = Array((file as NSString).deletingPathExtension.utf8), w = Array(word.utf8)
-        let delimiters = Set("-_. ".utf8)
-        guard !w.isEmpty, stem.count >= w.count else { return false }
-        for start in 0...(stem.count - w.count) {
-            if prefixOnly && start > 0 { break }
-            let end = start + w.count
-            if stem[start..<end].elementsEqual(w),
-               start == 0 || delimiters.contains(stem[start - 1]),
-               end == stem.count || delimiters.contains(stem[end]) { return true }
+/// The files of one split: the task's declared patterns matched against a repository's listing.
+public enum DatasetFiles {
+    /// The matches of each of `source.files` in order (each pattern's matches sorted), no file twice.
+    /// A pattern that matches nothing is an error naming what `place` does hold.
+    static func select(from listing: [String], for source: DatasetSource, in place: String, hint: String? = nil) throws -> [String] {
+        guard let declared = source.files else {
+            throw EvalError("no files declared for \(source.repo)", field: "dataset.files",
+                            hint: "name the split's files in the task file, as the dataset card's configs do")
         }
-        return false
+        guard let patterns = source.expand(declared) else {
+            throw EvalError("a pattern uses {config} and the source has no config", field: "dataset.files")
+        }
+        var chosen: [String] = [], seen = Set<String>()
+        for pattern in patterns {
+            let found = listing.filter { DatasetFiles.matches(pattern, $0) }
+            guard !found.isEmpty else {
+                throw EvalError("'\(pattern)' matches no file in \(place) (\(describe(listing, near: pattern)))",
+                                field: "dataset.files", hint: hint ?? "check the task's dataset block against the repository")
+            }
+            for m in found where seen.insert(m).inserted { chosen.append(m) }
+        }
+        return chosen
+    }
+
+    /// Whether `path` matches `pattern`: segment by segment, `*` any run of characters within one
+    /// segment, `?` one character; a wildcard never matches a segment's leading dot.
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        let ps = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        let fs = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard ps.count == fs.count else { return false }
+        return zip(ps, fs).allSatisfy { p, f in
+            if !p.hasPrefix("."), f.hasPrefix("."), p.contains(where: { $0 == "*" || $0 == "?" }) { return false }
+            return segment(Array(p.unicodeScalars), Array(f.unicodeScalars))
+        }
+    }
+
+    private static func segment(_ p: [Unicode.Scalar], _ f: [Unicode.Scalar]) -> Bool {
+        // Iterative glob with one backtrack point: linear in practice.
+        var i = 0, j = 0, star = -1, mark = 0
+        while j < f.count {
+            if i < p.count, p[i] == "?" || p[i] == f[j] { i += 1; j += 1 }
+            else if i < p.count, p[i] == "*" { star = i; mark = j; i += 1 }
+            else if star >= 0 { i = star + 1; mark += 1; j = mark }
+            else { return false }
+        }
+        while i < p.count, p[i] == "*" { i += 1 }
+        return i == p.count
+    }
+
+    /// What a listing holds, for an error: the files in the pattern's directory if any, else the
+    /// first few; with the total.
+    static func describe(_ listing: [String], near pattern: String) -> String {
+        guard !listing.isEmpty else { return "it holds no files" }
+        let dir = (pattern as NSString).deletingLastPathComponent
+        let visible = listing.filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+        let near = visible.filter { ($0 as NSString).deletingLastPathComponent == dir }
+        let shown = (near.isEmpty ? visible : near).prefix(8)
+        return "it holds \(listing.count) file\(listing.count == 1 ? "" : "s")"
+            + (shown.isEmpty ? "" : ": " + shown.joined(separator: ", ") + (shown.count < listing.count ? ", …" : ""))
     }
 }
 
@@ -146,27 +148,32 @@ public struct HubCache: DatasetLocator {
         root = home + "/hub"
     }
 
-    public func repositoryDirectory(_ repo: String) -> String {
-        root + "/datasets--" + repo.replacingOccurrences(of: "/", with: "--")
+    public func repositoryDirectory(_ repo: String, kind: RepoKind = .dataset) -> String {
+        root + "/" + kind.cachePrefix + repo.replacingOccurrences(of: "/", with: "--")
     }
 
     /// The snapshot directory of `repo` at `revision` (a branch, tag or commit; default `main`).
-    public func snapshot(repo: String, revision: String?) throws -> String {
-        let dir = repositoryDirectory(repo)
+    public func snapshot(repo: String, revision: String?, kind: RepoKind = .dataset) throws -> String {
+        let dir = repositoryDirectory(repo, kind: kind)
         let rev = revision ?? "main"
         let fm = FileManager.default
+        guard HubName.isRepository(repo) else { throw EvalError("'\(repo)' is not a Hub repository id") }
+        guard HubName.isRevision(rev) else { throw EvalError("'\(rev)' is not a revision", hint: "a branch, tag or 40-hex commit") }
         guard fm.fileExists(atPath: dir) else {
-            throw EvalError("dataset \(repo) is not in the Hub cache \(root)", hint: hint(repo))
+            throw EvalError("\(kind.name) \(repo) is not in the Hub cache \(root)", hint: hint(repo, kind))
         }
         var commit = rev
         if let ref = try? String(contentsOfFile: dir + "/refs/" + rev, encoding: .utf8) {
             commit = ref.trimmingCharacters(in: .whitespacesAndNewlines)
-        } else if !HubCache.isCommit(rev) {
-            throw EvalError("revision '\(rev)' of \(repo) is not in the Hub cache (no \(dir)/refs/\(rev))", hint: hint(repo))
+            guard HubName.isCommit(commit) else {
+                throw EvalError("\(dir)/refs/\(rev) does not hold a commit", hint: "remove it and fetch again")
+            }
+        } else if !HubName.isCommit(rev) {
+            throw EvalError("revision '\(rev)' of \(repo) is not in the Hub cache (no \(dir)/refs/\(rev))", hint: hint(repo, kind))
         }
         let snap = dir + "/snapshots/" + commit
         guard fm.fileExists(atPath: snap) else {
-            throw EvalError("snapshot \(commit) of \(repo) is not in the Hub cache (no \(snap))", hint: hint(repo))
+            throw EvalError("snapshot \(commit) of \(repo) is not in the Hub cache (no \(snap))", hint: hint(repo, kind))
         }
         return snap
     }
@@ -181,12 +188,24 @@ public struct HubCache: DatasetLocator {
         return (snap as NSString).lastPathComponent
     }
 
-    private func hint(_ repo: String) -> String {
-        "fetch it where the Hub is reachable: `\(fetchCommand)` without HF_HUB_OFFLINE, or "
-            + "`huggingface-cli download --repo-type dataset \(repo)`; or pass --data FILE"
+    private func hint(_ repo: String, _ kind: RepoKind = .dataset) -> String {
+        kind == .model
+            ? "fetch it where the Hub is reachable: `fetch-task --model \(repo)` without HF_HUB_OFFLINE"
+            : "fetch it where the Hub is reachable: `\(fetchCommand)` without HF_HUB_OFFLINE, or "
+                + "`huggingface-cli download --repo-type dataset \(repo)`; or pass --data FILE"
     }
 
-    private static func isCommit(_ s: String) -> Bool {
-        s.utf8.count == 40 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
+}
+
+/// The two kinds of Hub repository fetch-task reads: their API paths, URLs and cache folders differ.
+public enum RepoKind: Sendable {
+    case dataset, model
+
+    var name: String { self == .dataset ? "dataset" : "model" }
+    /// `datasets--org--name` / `models--org--name`.
+    var cachePrefix: String { self == .dataset ? "datasets--" : "models--" }
+    /// `/api/datasets/…` / `/api/models/…`.
+    var api: String { self == .dataset ? "datasets" : "models" }
+    /// File URLs: `/datasets/{repo}/resolve/…` / `/{repo}/resolve/…`.
+    var urlPrefix: String { self == .dataset ? "/datasets/" : "/" }
 }

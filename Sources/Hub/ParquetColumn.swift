@@ -9,10 +9,15 @@ struct ParquetColumn {
     var values: [JSONValue] = []
 
     /// Decodes the chunk's pages: an optional dictionary page, then data pages v1 or v2 with PLAIN,
-    /// dictionary (PLAIN_DICTIONARY / RLE_DICTIONARY) or, for booleans, RLE values.
+    /// dictionary (PLAIN_DICTIONARY / RLE_DICTIONARY) or, for booleans, RLE values. Every count,
+    /// length and offset the file states is checked before it is used: a corrupt file is an error.
     init(chunk: [UInt8], meta: Thrift, leaf: ParquetNode) throws {
+        guard leaf.physical != nil else { throw Decompress.Failure(description: "a leaf without a physical type") }
         let codec = meta[4]?.int ?? 0
         let total = meta[5]?.int ?? 0
+        guard (0...ParquetColumn.maxEntries).contains(total) else {
+            throw Decompress.Failure(description: "column chunk of \(total) values (at most \(ParquetColumn.maxEntries) are read)")
+        }
         let maxDef = leaf.definitionLevel, maxRep = leaf.repetitionLevel
         var dictionary: [JSONValue] = []
         var reader = ThriftReader(chunk)
@@ -22,7 +27,7 @@ struct ParquetColumn {
             let header = try reader.structure()
             let compressed = header[3]?.int ?? 0, uncompressed = header[2]?.int ?? 0
             let start = reader.position
-            guard compressed >= 0, start + compressed <= chunk.count else { throw Decompress.Failure(description: "page runs past its column chunk") }
+            guard compressed >= 0, compressed <= chunk.count - start else { throw Decompress.Failure(description: "page runs past its column chunk") }
             let payload = chunk[start..<start + compressed]
             reader.position = start + compressed
             switch header[1]?.int {
@@ -32,7 +37,7 @@ struct ParquetColumn {
                 dictionary = try plain.values(header[7]?[1]?.int ?? 0)
             case 0:  // data page v1: levels and values compressed together
                 let h = header[5]
-                let count = h?[1]?.int ?? 0
+                let count = try ParquetColumn.entries(h?[1]?.int ?? 0, total - entries)
                 let page = try ParquetColumn.decompress(payload, codec: codec, size: uncompressed)
                 var p = 0
                 if maxRep > 0 { try appendLevels(&repetitions, page, &p, prefixed: true, max: maxRep, count: count) }
@@ -43,8 +48,12 @@ struct ParquetColumn {
                 entries += count
             case 3:  // data page v2: levels uncompressed, before the (maybe compressed) values
                 let h = header[8]
-                let count = h?[1]?.int ?? 0, nulls = h?[2]?.int ?? 0
+                let count = try ParquetColumn.entries(h?[1]?.int ?? 0, total - entries), nulls = h?[2]?.int ?? 0
                 let defLength = h?[5]?.int ?? 0, repLength = h?[6]?.int ?? 0
+                guard (0...count).contains(nulls), defLength >= 0, repLength >= 0, defLength <= payload.count,
+                      repLength <= payload.count - defLength, repLength + defLength <= uncompressed else {
+                    throw Decompress.Failure(description: "data page v2 header out of range")
+                }
                 let levels = Array(payload.prefix(repLength + defLength))
                 var p = 0
                 if maxRep > 0 { try appendLevels(&repetitions, levels, &p, prefixed: false, max: maxRep, count: count, length: repLength) }
@@ -62,7 +71,26 @@ struct ParquetColumn {
         }
     }
 
+    /// A page's value count: not negative, and not more than the chunk has left to give.
+    private static func entries(_ n: Int, _ left: Int) throws -> Int {
+        guard n >= 0, n <= left else { throw Decompress.Failure(description: "page holds \(n) values, the column chunk \(left) more") }
+        return n
+    }
+
+    /// Level entries per column chunk: far above any row group the Hub writes, low enough that a
+    /// corrupt count cannot exhaust memory (levels cost nothing to encode as one RLE run).
+    static let maxEntries = 1 << 26
+
+    /// The largest page we decompress (pyarrow writes 1 MiB pages; a dictionary page can be larger).
+    static let maxPage = 1 << 30
+
     static func decompress(_ data: ArraySlice<UInt8>, codec: Int, size: Int) throws -> [UInt8] {
+        // A page's stated size is allocated before decoding: bound it first, by the codec's best
+        // possible ratio (snappy < 64:1, deflate < 1032:1).
+        let ratio = [1: 64, 2: 1032][codec] ?? Int.max
+        guard size >= 0, size <= maxPage, ratio == Int.max || size <= data.count * ratio + 64 else {
+            throw Decompress.Failure(description: "page size \(size) out of range for \(data.count) compressed bytes")
+        }
         switch codec {
         case 0: return Array(data)
         case 1: return try Decompress.snappy(data, size: size)
@@ -79,11 +107,11 @@ struct ParquetColumn {
     private func appendLevels(_ out: inout [UInt8], _ page: [UInt8], _ p: inout Int, prefixed: Bool, max: Int, count: Int, length: Int = 0) throws {
         var n = length
         if prefixed {
-            guard p + 4 <= page.count else { throw Decompress.Failure(description: "levels cut short") }
+            guard p <= page.count - 4 else { throw Decompress.Failure(description: "levels cut short") }
             n = Int(page[p]) | Int(page[p + 1]) << 8 | Int(page[p + 2]) << 16 | Int(page[p + 3]) << 24
             p += 4
         }
-        guard p + n <= page.count else { throw Decompress.Failure(description: "levels run past the page") }
+        guard n >= 0, n <= page.count - p else { throw Decompress.Failure(description: "levels run past the page") }
         var rle = RLEDecoder(bytes: page, position: p, end: p + n, width: bitWidth(max))
         for _ in 0..<count { out.append(UInt8(try rle.next())) }
         p += n
@@ -97,15 +125,15 @@ struct ParquetColumn {
         case 2, 8:
             guard p < page.count || count == 0 else { throw Decompress.Failure(description: "dictionary indices missing") }
             guard count > 0 else { return }
+            guard page[p] <= 32 else { throw Decompress.Failure(description: "dictionary index width \(page[p]) out of range") }
             var rle = RLEDecoder(bytes: page, position: p + 1, end: page.count, width: Int(page[p]))
-            values.reserveCapacity(values.count + count)
             for _ in 0..<count {
                 let i = try rle.next()
                 guard i < dictionary.count else { throw Decompress.Failure(description: "dictionary index \(i) out of range") }
                 values.append(dictionary[i])
             }
         case 3 where leaf.physical == .boolean:
-            guard p + 4 <= page.count else { throw Decompress.Failure(description: "boolean run cut short") }
+            guard p <= page.count - 4 else { throw Decompress.Failure(description: "boolean run cut short") }
             var rle = RLEDecoder(bytes: page, position: p + 4, end: page.count, width: 1)
             for _ in 0..<count { values.append(.bool(try rle.next() == 1)) }
         default:
@@ -133,16 +161,19 @@ struct RLEDecoder {
         while repeatLeft == 0 && packedLeft == 0 {
             var header = 0, shift = 0
             while true {
-                guard position < end else { throw Decompress.Failure(description: "RLE data ends early") }
+                guard position < end, shift < 35 else { throw Decompress.Failure(description: "RLE data ends early") }
                 let b = Int(bytes[position]); position += 1
                 header |= (b & 0x7F) << shift
                 if b & 0x80 == 0 { break }
                 shift += 7
             }
             if header & 1 == 1 {
-                packedLeft = (header >> 1) * 8
+                // Groups of 8 values, `width` bytes each; the last may be cut short (padding).
+                let groups = header >> 1
+                guard groups <= (end - position) / max(width, 1) + 1 else { throw Decompress.Failure(description: "RLE run longer than its data") }
+                packedLeft = groups * 8
                 bitOffset = position * 8
-                position += (header >> 1) * width
+                position += groups * width
             } else {
                 repeatLeft = header >> 1
                 repeatValue = 0
@@ -172,11 +203,17 @@ struct PlainDecoder {
     let leaf: ParquetNode
 
     mutating func values(_ count: Int) throws -> [JSONValue] {
+        // Every value but a boolean takes at least one byte (a byte array its 4-byte length).
+        let left = bytes.count - position
+        guard count >= 0, leaf.physical == .boolean ? count / 8 <= left : count <= left else { throw short() }
+        guard leaf.physical != .fixedLenByteArray || leaf.typeLength > 0 else {
+            throw Decompress.Failure(description: "column \(leaf.name): fixed-length byte array of length \(leaf.typeLength)")
+        }
         var out: [JSONValue] = []
         out.reserveCapacity(count)
         switch leaf.physical! {
         case .boolean:
-            guard position + (count + 7) / 8 <= bytes.count else { throw short() }
+            guard (count + 7) / 8 <= left else { throw short() }
             for i in 0..<count { out.append(.bool(bytes[position + i >> 3] & (1 << (i & 7)) != 0)) }
         case .int32:
             for _ in 0..<count {
@@ -208,7 +245,7 @@ struct PlainDecoder {
     private func short() -> Decompress.Failure { Decompress.Failure(description: "values cut short in column \(leaf.name)") }
 
     private mutating func little(_ n: Int) throws -> UInt64 {
-        guard position + n <= bytes.count else { throw short() }
+        guard n <= bytes.count - position else { throw short() }
         var v: UInt64 = 0
         for i in 0..<n { v |= UInt64(bytes[position + i]) << (8 * i) }
         position += n
@@ -216,7 +253,7 @@ struct PlainDecoder {
     }
 
     private mutating func text(_ n: Int) throws -> JSONValue {
-        guard n >= 0, position + n <= bytes.count else { throw short() }
+        guard n >= 0, n <= bytes.count - position else { throw short() }
         defer { position += n }
         let slice = bytes[position..<position + n]
         if leaf.isText { return .string(String(decoding: slice, as: UTF8.self)) }

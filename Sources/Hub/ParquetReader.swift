@@ -13,6 +13,7 @@ import Glibc
 public final class ParquetReader: RowReader {
     private let path: String
     private let fd: Int32
+    private let size: Int
     private let footer: ParquetFooter
     private var group = -1
     private var columns: [ParquetColumn] = []
@@ -26,14 +27,14 @@ public final class ParquetReader: RowReader {
         self.path = path
         fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { throw EvalError("cannot open: \(String(cString: strerror(errno)))", file: path) }
+        size = Int(lseek(fd, 0, SEEK_END))
         do {
-            let size = Int(lseek(fd, 0, SEEK_END))
             guard size >= 12 else { throw Decompress.Failure(description: "too short for a Parquet file") }
-            let tail = try ParquetReader.read(fd, at: size - 8, count: 8)
+            let tail = try ParquetReader.read(fd, size: size, at: size - 8, count: 8)
             guard tail[4...] == [0x50, 0x41, 0x52, 0x31] else { throw Decompress.Failure(description: "no PAR1 magic at the end (not Parquet, or encrypted)") }
             let length = Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
             guard length > 0, length <= size - 12 else { throw Decompress.Failure(description: "footer length \(length) out of range") }
-            var reader = ThriftReader(try ParquetReader.read(fd, at: size - 8 - length, count: length))
+            var reader = ThriftReader(try ParquetReader.read(fd, size: size, at: size - 8 - length, count: length))
             footer = try ParquetFooter(try reader.structure())
         } catch {
             close(fd)
@@ -65,7 +66,11 @@ public final class ParquetReader: RowReader {
         return EvalError("\(error)", file: path)
     }
 
-    private static func read(_ fd: Int32, at offset: Int, count: Int) throws -> [UInt8] {
+    /// `count` bytes at `offset`, both checked against the file's size first (they come from the file).
+    private static func read(_ fd: Int32, size: Int, at offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw Decompress.Failure(description: "\(count) bytes at offset \(offset) lie outside the file (\(size) bytes)")
+        }
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
@@ -86,7 +91,7 @@ public final class ParquetReader: RowReader {
             guard let meta = chunk[3] else { throw Decompress.Failure(description: "column chunk without metadata (external file?)") }
             var start = meta[9]?.int ?? 0
             if let dict = meta[11]?.int, dict > 0, dict < start { start = dict }
-            let bytes = try ParquetReader.read(fd, at: start, count: meta[7]?.int ?? 0)
+            let bytes = try ParquetReader.read(fd, size: size, at: start, count: meta[7]?.int ?? 0)
             do {
                 return try ParquetColumn(chunk: bytes, meta: meta, leaf: path.last!)
             } catch let e as Decompress.Failure {
@@ -94,6 +99,7 @@ public final class ParquetReader: RowReader {
             }
         }
         rowsInGroup = rowGroup[3]?.int ?? 0
+        guard rowsInGroup >= 0 else { throw Decompress.Failure(description: "row group of \(rowsInGroup) rows") }
         row = 0
         levelAt = Array(repeating: 0, count: columns.count)
         valueAt = Array(repeating: 0, count: columns.count)
@@ -104,7 +110,7 @@ public final class ParquetReader: RowReader {
         var leaf = 0
         for field in footer.fields {
             if field.isLeaf && field.repetition != .repeated {
-                out[field.name] = nextFlat(leaf, field)
+                out[field.name] = try nextFlat(leaf, field)
                 leaf += 1
                 continue
             }
@@ -121,14 +127,20 @@ public final class ParquetReader: RowReader {
         return out
     }
 
-    private func nextFlat(_ i: Int, _ node: ParquetNode) -> JSONValue {
+    private func nextFlat(_ i: Int, _ node: ParquetNode) throws -> JSONValue {
         if node.definitionLevel > 0 {
+            guard levelAt[i] < columns[i].definitions.count else { throw short(node) }
             let d = columns[i].definitions[levelAt[i]]
             levelAt[i] += 1
             if d < node.definitionLevel { return .null }
         }
+        guard valueAt[i] < columns[i].values.count else { throw short(node) }
         defer { valueAt[i] += 1 }
         return columns[i].values[valueAt[i]]
+    }
+
+    private func short(_ node: ParquetNode) -> Decompress.Failure {
+        Decompress.Failure(description: "column \(node.name) holds fewer values than its row group's \(rowsInGroup) rows")
     }
 
     /// Consumes one row's entries of leaf `i` (the first has repetition level 0, the rest more).
@@ -140,6 +152,10 @@ public final class ParquetReader: RowReader {
             : !column.repetitions.isEmpty ? column.repetitions.count : column.values.count
         var first = true
         while levelAt[i] < entries {
+            guard column.repetitions.isEmpty || levelAt[i] < column.repetitions.count,
+                  column.definitions.isEmpty || levelAt[i] < column.definitions.count else {
+                throw Decompress.Failure(description: "column \(path.last!.name): repetition and definition levels differ in number")
+            }
             let r = column.repetitions.isEmpty ? 0 : Int(column.repetitions[levelAt[i]])
             if !first && r == 0 { break }
             first = false

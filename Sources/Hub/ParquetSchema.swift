@@ -46,9 +46,10 @@ struct ParquetFooter {
         let elements = meta[2]?.list ?? []
         guard let root = elements.first else { throw Decompress.Failure(description: "the footer has no schema") }
         var position = 1
-        func build(_ count: Int, definition: Int, repetition: Int) throws -> [ParquetNode] {
+        func build(_ count: Int, definition: Int, repetition: Int, depth: Int) throws -> [ParquetNode] {
+            guard depth <= 100 else { throw Decompress.Failure(description: "the schema nests too deeply") }
             var out: [ParquetNode] = []
-            for _ in 0..<count {
+            for _ in 0..<max(count, 0) {
                 guard position < elements.count else { throw Decompress.Failure(description: "the schema is cut short") }
                 let e = elements[position]
                 position += 1
@@ -56,13 +57,13 @@ struct ParquetFooter {
                 node.definitionLevel = definition + (node.repetition == .required ? 0 : 1)
                 node.repetitionLevel = repetition + (node.repetition == .repeated ? 1 : 0)
                 if let n = e[5]?.int, n > 0 {
-                    node.children = try build(n, definition: node.definitionLevel, repetition: node.repetitionLevel)
+                    node.children = try build(n, definition: node.definitionLevel, repetition: node.repetitionLevel, depth: depth + 1)
                 }
                 out.append(node)
             }
             return out
         }
-        fields = try build(root[5]?.int ?? 0, definition: 0, repetition: 0)
+        fields = try build(root[5]?.int ?? 0, definition: 0, repetition: 0, depth: 0)
         var leaves: [[ParquetNode]] = []
         func walk(_ n: ParquetNode, _ path: [ParquetNode]) {
             if n.children.isEmpty { leaves.append(path + [n]) } else { for c in n.children { walk(c, path + [n]) } }

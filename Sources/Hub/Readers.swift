@@ -15,26 +15,46 @@ public enum DataFile {
     /// A reader chosen by the file's extension: `.csv`, `.json` (a top-level array of objects),
     /// `.jsonl`, `.parquet`; the text formats also gzip-compressed (`.jsonl.gz`).
     public static func open(_ path: String) throws -> RowReader {
-        var name = URL(fileURLWithPath: path)
-        if name.pathExtension.lowercased() == "gz" { name.deletePathExtension() }
-        switch name.pathExtension.lowercased() {
-        case "csv": return try CSVReader(path: path)
-        case "json": return try JSONArrayReader(path: path)
-        case "jsonl", "ndjson": return try JSONLinesReader(path: path)
-        case "parquet" where !path.hasSuffix(".gz"): return try ParquetReader(path: path)
-        default:
-            throw EvalError("unknown data file type", file: path, hint: "expected .parquet, .csv, .json or .jsonl, the last three maybe .gz")
+        if path.lowercased().hasSuffix(".parquet") { return try ParquetReader(path: path) }
+        if path.lowercased().hasSuffix(".zip") {
+            throw EvalError("an archive, not a data file", file: path, hint: "name the members to read in the task's dataset.members")
         }
+        let format = try textFormat(path, shown: path)
+        return try text(format, try ByteStream(path: path))
     }
 
-    static let extensions = ["jsonl", "csv", "json", "parquet", "jsonl.gz", "csv.gz", "json.gz"]
+    /// The rows of one member of a ZIP archive (a text format: CSV, JSON or JSON Lines).
+    static func open(_ archive: ZipArchive, member: ZipArchive.Member) throws -> RowReader {
+        let name = "\(archive.path)(\(member.name))"
+        let format = try textFormat(member.name, shown: name)
+        return try text(format, try ByteStream(try archive.open(member), name: name))
+    }
+
+    /// The text format a name's extension says, under a `.gz` if any.
+    private static func textFormat(_ name: String, shown: String) throws -> String {
+        var url = URL(fileURLWithPath: name)
+        if url.pathExtension.lowercased() == "gz" { url.deletePathExtension() }
+        let ext = url.pathExtension.lowercased()
+        guard ["csv", "json", "jsonl", "ndjson"].contains(ext) else {
+            throw EvalError("unknown data file type", file: shown, hint: "expected .parquet, .csv, .json or .jsonl, the last three maybe .gz, or a .zip of them")
+        }
+        return ext
+    }
+
+    private static func text(_ format: String, _ input: ByteStream) throws -> RowReader {
+        switch format {
+        case "csv": return try CSVReader(input)
+        case "json": return try JSONArrayReader(input)
+        default: return JSONLinesReader(input)
+        }
+    }
 }
 
 /// JSON Lines rows: every non-blank line is one object.
 final class JSONLinesReader: RowReader {
     private let input: ByteStream
 
-    init(path: String) throws { input = try ByteStream(path: path) }
+    init(_ input: ByteStream) { self.input = input }
 
     func next() throws -> JSONObject? {
         while let (line, number) = try input.nextLine() {
@@ -50,29 +70,52 @@ final class JSONLinesReader: RowReader {
     }
 }
 
-/// A file's bytes through a 64 KiB buffer, counting lines for error messages. zlib reads it, so a
-/// gzip-compressed file is decompressed on the way and any other file passes through as is.
-final class ByteStream {
-    let path: String
+/// A file through zlib: a gzip-compressed file is decompressed on the way, any other passes as is.
+final class GzipFileSource: ByteSource {
     private let file: gzFile
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var position = 0
-    private var end = 0
-    /// Line of the next byte (1-based).
-    private(set) var line = 1
+    private let path: String
 
     init(path: String) throws {
         self.path = path
         guard let f = gzopen(path, "rb") else { throw EvalError("cannot open: \(String(cString: strerror(errno)))", file: path) }
         file = f
         gzbuffer(file, 1 << 17)
-        // A UTF-8 byte order mark (Excel's CSV export) is not part of the first key.
+    }
+
+    deinit { gzclose(file) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = gzread(file, buffer.baseAddress!, UInt32(clamping: buffer.count))
+        guard n >= 0 else {
+            var code: Int32 = 0
+            throw EvalError("read failed: " + String(cString: gzerror(file, &code)), file: path)
+        }
+        return Int(n)
+    }
+}
+
+/// Bytes (of a file, or of a member of an archive) through a 64 KiB buffer, counting lines for
+/// error messages.
+final class ByteStream {
+    /// The name errors give: the file, or `archive.zip(member)`.
+    let path: String
+    private let source: ByteSource
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var position = 0
+    private var end = 0
+    /// Line of the next byte (1-based).
+    private(set) var line = 1
+
+    convenience init(path: String) throws { try self.init(try GzipFileSource(path: path), name: path) }
+
+    init(_ source: ByteSource, name: String) throws {
+        self.source = source
+        path = name
+        // A UTF-8 byte order mark (Excel's CSV export; Python's utf-8-sig) is not part of the first key.
         if try peek() == 0xEF, end - position >= 3, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
             position += 3
         }
     }
-
-    deinit { gzclose(file) }
 
     func peek() throws -> UInt8? {
         if position == end {
@@ -116,13 +159,9 @@ final class ByteStream {
     }
 
     private func fill() throws {
-        let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress!, UInt32($0.count)) }
-        guard n >= 0 else {
-            var code: Int32 = 0
-            throw error("read failed: " + String(cString: gzerror(file, &code)))
-        }
+        let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
         position = 0
-        end = Int(n)
+        end = n
     }
 }
 
@@ -133,8 +172,10 @@ public final class CSVReader: RowReader {
     private let input: ByteStream
     private let header: [String]
 
-    public init(path: String) throws {
-        input = try ByteStream(path: path)
+    public convenience init(path: String) throws { try self.init(try ByteStream(path: path)) }
+
+    init(_ input: ByteStream) throws {
+        self.input = input
         guard let (names, line) = try CSVReader.record(input) else { throw input.error("empty file, expected a header row") }
         var seen = Set<String>()
         for n in names where !seen.insert(n).inserted { throw input.error("duplicate column '\(n)'", line: line) }
@@ -194,8 +235,10 @@ public final class JSONArrayReader: RowReader {
     private var first = true
     private var finished = false
 
-    public init(path: String) throws {
-        input = try ByteStream(path: path)
+    public convenience init(path: String) throws { try self.init(try ByteStream(path: path)) }
+
+    init(_ input: ByteStream) throws {
+        self.input = input
         try skipSpace()
         guard try input.next() == UInt8(ascii: "[") else { throw input.error("expected a top-level JSON array of rows") }
     }

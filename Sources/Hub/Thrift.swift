@@ -21,16 +21,24 @@ indirect enum Thrift {
 }
 
 /// Reads compact-protocol structs from a byte buffer. `position` tells how many bytes a struct took
-/// (a page header is followed by the page's data).
+/// (a page header is followed by the page's data). Every length read is checked against the bytes
+/// left and nesting is capped, so a corrupt file is an error, never a trap or a stack overflow.
 struct ThriftReader {
     let bytes: [UInt8]
     var position: Int
+    private var depth = 0
 
     init(_ bytes: [UInt8], at position: Int = 0) { self.bytes = bytes; self.position = position }
 
     struct Truncated: Error {}
 
+    /// Parquet's metadata nests a handful of levels; a deeper one is corrupt.
+    static let maxDepth = 64
+
     mutating func structure() throws -> Thrift {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= ThriftReader.maxDepth else { throw Truncated() }
         var fields: [Int16: Thrift] = [:]
         var last: Int16 = 0
         while true {
@@ -38,10 +46,17 @@ struct ThriftReader {
             let type = header & 0x0F
             if type == 0 { return .structure(fields) }
             let delta = Int16(header >> 4)
-            let id = delta == 0 ? Int16(truncatingIfNeeded: zigzag(try varint())) : last + delta
+            let id = delta == 0 ? Int16(truncatingIfNeeded: zigzag(try varint())) : last &+ delta
             last = id
             fields[id] = try value(type)
         }
+    }
+
+    /// A length or element count: at most the bytes left (every element takes at least one).
+    private mutating func count() throws -> Int {
+        let n = try varint()
+        guard n <= UInt64(bytes.count - position) else { throw Truncated() }
+        return Int(n)
     }
 
     private mutating func value(_ type: UInt8) throws -> Thrift {
@@ -57,13 +72,15 @@ struct ThriftReader {
             position += 8
             return .double(Double(bitPattern: bits))
         case 8:
-            let n = Int(try varint())
-            guard n >= 0, position + n <= bytes.count else { throw Truncated() }
+            let n = try count()
             defer { position += n }
             return .binary(bytes[position..<position + n])
         case 9, 10:
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= ThriftReader.maxDepth else { throw Truncated() }
             let h = try byte()
-            let size = h >> 4 == 15 ? Int(try varint()) : Int(h >> 4)
+            let size = h >> 4 == 15 ? try count() : Int(h >> 4)
             let elem = h & 0x0F
             var out: [Thrift] = []
             out.reserveCapacity(size)
@@ -73,7 +90,10 @@ struct ThriftReader {
             }
             return .list(out)
         case 11:
-            let size = Int(try varint())
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= ThriftReader.maxDepth else { throw Truncated() }
+            let size = try count()
             guard size > 0 else { return .list([]) }
             let kv = try byte()
             var out: [Thrift] = []

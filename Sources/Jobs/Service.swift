@@ -38,15 +38,19 @@ public struct ServiceConfig: Decodable, Sendable {
     public struct Node: Decodable, Sendable {
         /// Which column of a task's `runtime` estimates applies.
         public var estimate: String
+        /// The estimate for a task whose file gives none for this column: most tasks take about
+        /// as long, so only the long ones (MMLU, HellaSwag, LiveCodeBench…) state their own.
+        public var runtime: String
         public var gpus: Int
         public var cpus: Int?
         /// Scheduler options for this node type, verbatim (`-l node_q=1`, `-q rt_HG`, `--gpus=1`).
         public var options: [String]
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case estimate, gpus, cpus, options }
+        enum CodingKeys: String, CodingKey, CaseIterable { case estimate, runtime, gpus, cpus, options }
         public init(from d: Decoder) throws {
             let c = try d.strictContainer(keyedBy: CodingKeys.self)
             estimate = try c.decode(String.self, forKey: .estimate)
+            runtime = try c.decode(String.self, forKey: .runtime)
             gpus = try c.decodeIfPresent(Int.self, forKey: .gpus) ?? 0
             cpus = try c.decodeIfPresent(Int.self, forKey: .cpus)
             options = try c.decodeIfPresent([String].self, forKey: .options) ?? []

@@ -26,12 +26,11 @@ public struct Walltime: Comparable, Sendable, CustomStringConvertible {
     public static func request(tasks: [TaskSpec], node: ServiceConfig.Node, service: ServiceConfig) throws -> Walltime {
         var total = 0
         for t in tasks {
-            guard let text = t.runtime?[node.estimate] else {
-                throw EvalError("no runtime estimate for '\(node.estimate)'", file: t.path, field: "runtime",
-                                hint: "add `runtime: {\(node.estimate): \"H:MM:SS\"}` to the task file, or pass --walltime")
-            }
+            let text = t.runtime?[node.estimate] ?? node.runtime
             guard let w = Walltime(text) else {
-                throw EvalError("'\(text)' is not H:MM:SS", file: t.path, field: "runtime.\(node.estimate)")
+                throw t.runtime?[node.estimate] != nil
+                    ? EvalError("'\(text)' is not H:MM:SS", file: t.path, field: "runtime.\(node.estimate)")
+                    : EvalError("'\(text)' is not H:MM:SS", file: service.path, field: "nodes.*.runtime")
             }
             total += w.seconds
         }

@@ -6,16 +6,12 @@ import Foundation
 /// and `A`…`D` are the endings without their `[substeps]`, `[title]` and `[step]` markers.
 /// Target: `{"golds": ["D"], "gold_index": 3, "n_choices": 4}`.
 public struct HellaSwagPrompt: PromptBuilder {
+    public static let name = "hellaswag"
     static let letters = ["A", "B", "C", "D"]
     static let markers = ["[substeps]", "[title]", "[step]"]
 
-    public init(spec: PromptSpec) throws {
-        for (key, v) in [("question", spec.question as Any?), ("choices", spec.choices), ("choice_fields", spec.choiceFields),
-                         ("gold", spec.gold), ("correct", spec.correct), ("incorrect", spec.incorrect),
-                         ("shuffle_seed", spec.shuffleSeed)] where v != nil {
-            throw EvalError("not used by kind hellaswag (its fields are fixed)", field: "prompt.\(key)")
-        }
-    }
+    /// Its row fields are fixed: the task file names none.
+    public init(spec: PromptSpec) throws { try spec.builderFields.finish() }
 
     public func build(row: JSONObject, seed: Int) throws -> BuiltPrompt {
         func text(_ field: String) throws -> String {

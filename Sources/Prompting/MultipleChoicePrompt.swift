@@ -6,6 +6,7 @@ import EvalCore
 /// ("A) …" lines) — the names the reference's templates use — plus every row field by its name.
 /// Target: `{"golds": ["B"], "gold_index": 1, "n_choices": 4}`.
 public struct MultipleChoicePrompt: PromptBuilder {
+    public static let name = "multiple_choice"
     enum Choices: Sendable {
         case list(String)
         case fields([String])
@@ -16,12 +17,13 @@ public struct MultipleChoicePrompt: PromptBuilder {
     let question: String
     let choices: Choices
     let gold: String?
+    public let shuffleSeed: Int?
     static let letters = (UnicodeScalar("A").value...UnicodeScalar("Z").value).map { String(UnicodeScalar($0)!) }
 
     public init(spec: PromptSpec) throws {
-        guard let q = spec.question else { throw EvalError("multiple_choice needs a question field", field: "prompt.question") }
-        question = q
-        switch (spec.choices, spec.choiceFields, spec.correct, spec.incorrect) {
+        var f = spec.builderFields
+        question = try f.require("question")
+        switch (try f.string("choices"), try f.strings("choice_fields"), try f.string("correct"), try f.strings("incorrect")) {
         case (let list?, nil, nil, nil): choices = .list(list)
         case (nil, let fields?, nil, nil): choices = .fields(fields)
         case (nil, nil, let c?, let inc?): choices = .insertCorrect(correct: c, incorrect: inc)
@@ -29,12 +31,14 @@ public struct MultipleChoicePrompt: PromptBuilder {
             throw EvalError("multiple_choice needs exactly one of: choices, choice_fields, or correct + incorrect",
                             field: "prompt")
         }
+        gold = try f.string("gold")
         if case .insertCorrect = choices {
-            if spec.gold != nil { throw EvalError("correct + incorrect decide the gold; remove it", field: "prompt.gold") }
-        } else if spec.gold == nil {
+            if gold != nil { throw EvalError("correct + incorrect decide the gold; remove it", field: "prompt.gold") }
+        } else if gold == nil {
             throw EvalError("multiple_choice needs a gold field (index or letter)", field: "prompt.gold")
         }
-        gold = spec.gold
+        shuffleSeed = try f.int("shuffle_seed")
+        try f.finish()
     }
 
     public func build(row: JSONObject, seed: Int) throws -> BuiltPrompt {

@@ -4,22 +4,34 @@ import EvalCore
 public struct BuiltPrompt {
     public var values: [String: String]
     public var target: JSONObject
+    /// Set when the builder picks another template than the task's for this row.
+    public var template: Template? = nil
 }
 
 /// Turns a row into template values and a target. One type per kind of benchmark, registered by
 /// name in `PromptBuilders.all`; the task file's `prompt.kind` picks it.
 public protocol PromptBuilder: Sendable {
+    /// The task files' `prompt.kind`.
+    static var name: String { get }
+    /// Reads its own keys of `prompt:` (`spec.builderFields`), rejecting any it does not use.
     init(spec: PromptSpec) throws
+    /// Base seed of the per-record draws (`prompt.shuffle_seed`), for builders that draw.
+    var shuffleSeed: Int? { get }
     /// `seed` drives any random draw for this record (choice positions).
     func build(row: JSONObject, seed: Int) throws -> BuiltPrompt
 }
 
+extension PromptBuilder {
+    public var shuffleSeed: Int? { nil }
+}
+
+/// The builders by name: a new one is its own file plus one line here.
 public enum PromptBuilders {
     public static let all: [String: any PromptBuilder.Type] = [
-        "multiple_choice": MultipleChoicePrompt.self,
-        "question": QuestionPrompt.self,
-        "hellaswag": HellaSwagPrompt.self,
-        "code": CodePrompt.self,
+        MultipleChoicePrompt.name: MultipleChoicePrompt.self,
+        QuestionPrompt.name: QuestionPrompt.self,
+        HellaSwagPrompt.name: HellaSwagPrompt.self,
+        CodePrompt.name: CodePrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
@@ -35,8 +47,6 @@ public enum PromptBuilders {
 public struct TaskPrompt: Sendable {
     public let builder: any PromptBuilder
     public let template: Template
-    /// `prompt.when_empty`: (row field, the template used when it is empty).
-    public let whenEmpty: (field: String, template: Template)?
     public let defaultSeed: Int
 
     public init(task: TaskSpec) throws {
@@ -44,21 +54,18 @@ public struct TaskPrompt: Sendable {
         do {
             builder = try PromptBuilders.make(spec)
             template = try Template(spec.template)
-            whenEmpty = try spec.whenEmpty.map { ($0.field, try Template($0.template)) }
         } catch var e as EvalError {
             e.file = task.path
             throw e
         }
         // lighteval seeds its global generator with 1234; we default to the same number.
-        defaultSeed = spec.shuffleSeed ?? 1234
+        defaultSeed = builder.shuffleSeed ?? 1234
     }
 
     /// The user message and target for a row. Each record draws from its own generator seeded
     /// with `seed + index`, so a record's prompt does not depend on which other records ran.
     public func render(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, target: JSONObject) {
         let built = try builder.build(row: row, seed: seedOverride ?? (defaultSeed + index))
-        var chosen = template
-        if let (field, t) = whenEmpty, (row[field]?.text ?? "").isEmpty { chosen = t }
-        return (try chosen.render(built.values), built.target)
+        return (try (built.template ?? template).render(built.values), built.target)
     }
 }

@@ -4,18 +4,15 @@ import EvalCore
 /// row field by its name; the target is `{"golds": [...]}` from the gold field (a string, or a
 /// list of them), for the task's extractor to read as it needs.
 public struct QuestionPrompt: PromptBuilder {
+    public static let name = "question"
     let question: String
     let gold: String
 
     public init(spec: PromptSpec) throws {
-        guard let q = spec.question else { throw EvalError("question needs a question field", field: "prompt.question") }
-        guard let g = spec.gold else { throw EvalError("question needs a gold field", field: "prompt.gold") }
-        for (key, v) in [("choices", spec.choices as Any?), ("choice_fields", spec.choiceFields), ("correct", spec.correct),
-                         ("incorrect", spec.incorrect), ("shuffle_seed", spec.shuffleSeed)] where v != nil {
-            throw EvalError("not used by kind question", field: "prompt.\(key)")
-        }
-        question = q
-        gold = g
+        var f = spec.builderFields
+        question = try f.require("question")
+        gold = try f.require("gold")
+        try f.finish()
     }
 
     public func build(row: JSONObject, seed: Int) throws -> BuiltPrompt {

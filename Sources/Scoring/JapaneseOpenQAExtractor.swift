@@ -38,7 +38,13 @@ public struct JapaneseOpenQAExtractor: Extractor {
     static func quasi(_ text: String) -> [String] {
         let ns = text as NSString
         let span = first(boxed, in: ns) ?? last(freeForm, in: ns) ?? first(direct, in: ns) ?? text
-        return [canonicalizeBinary(removeParenAndQuote(span.pythonStripped).precomposedStringWithCompatibilityMapping)]
+        return [quasiNormalized(span)]
+    }
+
+    /// The quasi variants' post-processing of a span: strip, one layer of brackets/quotes/emphasis
+    /// removed, NFKC as Python's `unicodedata`, yes/no canonicalisation.
+    static func quasiNormalized(_ span: String) -> String {
+        canonicalizeBinary(removeParenAndQuote(span.pythonStripped).pythonNFKC)
     }
 
     // Python spellings, DOTALL. The reference's boxed pattern uses a conditional group,
@@ -108,4 +114,30 @@ extension OpenQAPairMetric {
         }
         return MetricScore(perResponse: values, record: values.max() ?? 0)
     }
+}
+
+extension String {
+    /// Python 3.11's `unicodedata.normalize("NFKC", s)`, whose data is Unicode 14.0. Foundation's
+    /// NFKC uses newer data: a character assigned after 14.0 is unassigned for Python (no
+    /// decomposition, combining class 0, composes with nothing), so it is kept as it is and the text
+    /// either side of it is normalized on its own — what Python does with such a starter. Unicode's
+    /// stability policy keeps every older character's normalization unchanged between versions.
+    var pythonNFKC: String {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return self }
+        var out = "", run = String.UnicodeScalarView()
+        for c in unicodeScalars {
+            if let age = c.properties.age, age.major < 14 || age.major == 14 && age.minor == 0 {
+                run.append(c)
+            } else {
+                out += String(run).nfkc
+                out.unicodeScalars.append(c)
+                run = String.UnicodeScalarView()
+            }
+        }
+        return out + String(run).nfkc
+    }
+
+    /// NFKC as compatibility decomposition, then canonical composition: Foundation's own NFKC on
+    /// Linux leaves a decomposed voiced-sound mark (`ｶﾞ` → `カ` + U+3099, not `ガ`) and jamo apart.
+    private var nfkc: String { decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping }
 }

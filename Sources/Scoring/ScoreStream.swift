@@ -7,10 +7,9 @@ import Foundation
 /// without programs are written at once, so output order follows completion (`id` identifies a
 /// record). At most `window` records are in flight: memory stays bounded.
 public final class ScoreStream: @unchecked Sendable {
-    private let catalog: TaskCatalog
+    private let scorers: TaskScorers
     private let makeEngine: () throws -> Engine
     private var engine: Engine?
-    private var scorers: [String: Scorer] = [:]
     private let writer: RecordWriter
     private let lock = NSLock()
     private var failure: Error?
@@ -18,14 +17,17 @@ public final class ScoreStream: @unchecked Sendable {
     private let inFlight = DispatchGroup()
 
     /// `makeEngine` is called once, when the first record of a code task arrives.
-    public init(catalog: TaskCatalog, writer: RecordWriter = RecordWriter(), makeEngine: @escaping () throws -> Engine) {
-        self.catalog = catalog
+    public init(scorers: TaskScorers, writer: RecordWriter = RecordWriter(), makeEngine: @escaping () throws -> Engine) {
+        self.scorers = scorers
         self.writer = writer
         self.makeEngine = makeEngine
     }
 
-    public func run(tool: String, inputs: [String]) -> Never {
+    /// Scores every record of `inputs`. The first error is thrown placed at its `file:line`, once
+    /// the records in flight are done and what was written has been flushed.
+    public func run(inputs: [String]) throws {
         let reader = RecordReader(paths: inputs)
+        defer { engine?.shutdown() }
         do {
             while let rec = try reader.nextRecord() {
                 if let f = takeFailure() { throw f }
@@ -34,21 +36,15 @@ public final class ScoreStream: @unchecked Sendable {
             inFlight.wait()
             if let f = takeFailure() { throw f }
             try locked { try writer.flush() }
-            engine?.shutdown()
         } catch {
             inFlight.wait()
             try? locked { try writer.flush() }
-            Filter.fail(tool: tool, takeFailure() ?? error)
+            throw takeFailure() ?? error
         }
-        exit(0)
     }
 
     private func handle(_ rec: SourcedRecord) throws {
-        guard let name = rec.fields["task"]?.string else {
-            throw EvalError(rec.fields["task"] == nil ? "missing" : "expected a string", field: "task")
-        }
-        if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
-        let scorer = scorers[name]!
+        let scorer = try scorers.scorer(for: rec.fields)
         guard let pending = try scorer.prepare(rec.fields) else { return try locked { try writer.write(rec.fields) } }
         if pending.programs.isEmpty {
             let out = try scorer.finish(pending, outcomes: nil)

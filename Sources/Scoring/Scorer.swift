@@ -98,7 +98,7 @@ public struct Scorer: Sendable {
             var r = responses[i].object!
             r["extracted"] = .array(p.extracted[i].map { .string($0.description) })
             if !failed {
-                r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, .double($0.1.perResponse[i])) }))
+                r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
             }
             if let o = outcomes?[i] {
                 var e: JSONObject = ["passed": .bool(o.passed)]
@@ -112,7 +112,7 @@ public struct Scorer: Sendable {
         if !failed {
             // A value the reference cannot compute for this record (pass@10 of 3 draws raises) is left out.
             record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.compactMap {
-                $0.1.record.isNaN ? nil : ($0.0, .double($0.1.record))
+                $0.1.record.double?.isNaN == true ? nil : ($0.0, $0.1.record)
             }))
         }
         let found: Status = p.extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
@@ -142,5 +142,22 @@ public struct Scorer: Sendable {
         case nil: throw EvalError("missing", field: "responses[\(i)].content", hint: "a response needs `answer` or `content`")
         case let v?: throw EvalError("expected a string, found \(v.kindName)", field: "responses[\(i)].\(key)")
         }
+    }
+}
+
+/// The scorers of every task a stream mentions, each built once from its task file.
+public final class TaskScorers {
+    private let catalog: TaskCatalog
+    private var scorers: [String: Scorer] = [:]
+
+    public init(catalog: TaskCatalog) { self.catalog = catalog }
+
+    /// The scorer of a record's task (`record.task` names the task).
+    public func scorer(for record: JSONObject) throws -> Scorer {
+        guard let name = record["task"]?.string else {
+            throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
+        }
+        if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
+        return scorers[name]!
     }
 }

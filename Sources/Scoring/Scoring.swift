@@ -49,14 +49,21 @@ public struct MetricInput {
     public var outcomes: [Outcome]? = nil
 }
 
+/// A metric's values. A number is aggregated by its mean; a corpus or micro-averaged metric
+/// returns an object `{"reduce": <reducer>, …statistics…}` naming the Aggregation reducer that
+/// sums them (docs/design.md, "Metric values and aggregation").
 public struct MetricScore: Sendable {
     /// One value per response.
-    public var perResponse: [Double]
+    public var perResponse: [JSONValue]
     /// The record's value: the responses combined as the reference's metric combines them.
-    public var record: Double
+    public var record: JSONValue
+
+    public init(perResponse: [JSONValue], record: JSONValue) {
+        self.perResponse = perResponse; self.record = record
+    }
 
     public init(perResponse: [Double], record: Double) {
-        self.perResponse = perResponse; self.record = record
+        self.init(perResponse: perResponse.map(JSONValue.double), record: .double(record))
     }
 }
 

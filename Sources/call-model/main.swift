@@ -53,8 +53,7 @@ struct CallModelCommand: ParsableCommand {
     @Flag(help: "Show progress on stderr even when it is not a terminal.")
     var progress = false
 
-    @Argument(help: "JSON Lines input files (default: stdin).")
-    var files: [String] = []
+    @OptionGroup var input: InputFiles
 
     func validate() throws {
         let env = ProcessInfo.processInfo.environment
@@ -98,7 +97,7 @@ struct CallModelCommand: ParsableCommand {
             model: model, baseURL: baseURL, concurrency: try resolvedConcurrency(env), maxN: maxN,
             extraBody: try parsedExtraBody(),
             retry: RetryPolicy(maxAttempts: maxAttempts), timeout: try resolvedTimeout(env),
-            output: output, progress: progress, inputs: files)
+            output: output, progress: progress, inputs: input.inputs)
         let summary = try CallModel.runBlocking(options)
         Log.line(summary.line)
         if let e = summary.inputError { throw e }

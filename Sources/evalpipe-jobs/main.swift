@@ -14,7 +14,7 @@ struct EvalpipeJobs: ParsableCommand {
           bin/submit --service tsubame --node node_q --model hosted_vllm/Qwen/Qwen3-8B --suite all
           bin/status --service tsubame --model hosted_vllm/Qwen/Qwen3-8B
         """,
-        subcommands: [Submit.self, StatusCommand.self, VLLMArgs.self, ValidatePBS.self])
+        subcommands: [Submit.self, StatusCommand.self, SuiteCommand.self, VLLMArgs.self, ValidatePBS.self])
 }
 
 /// Paths every subcommand resolves the same way.
@@ -71,7 +71,11 @@ struct Submit: ParsableCommand {
         case let (nil, s?): names = try suiteTasks(s, conf: conf, catalog: catalog)
         default: throw ValidationError("give exactly one of --tasks and --suite")
         }
-        let specs = try names.map { try catalog.resolve($0).task }
+        let all = try names.map { try catalog.resolve($0).task }
+        // A suite names every benchmark; those declared for their data only get no job yet.
+        let specs = all.filter { $0.prompt != nil }
+        for t in all where t.prompt == nil { Log.line("submit: \(t.name): not runnable yet (declared for its data only): no job") }
+        guard !specs.isEmpty else { throw EvalError("no runnable task among: " + names.joined(separator: ", ")) }
         let defaultProfile = "\(conf)/models/\(modelRef.hubID).yaml"
         let profilePath = profile.map(location.absolute) ?? (FileManager.default.fileExists(atPath: defaultProfile) ? defaultProfile : nil)
         if let p = profilePath { _ = try ModelProfile.load(path: p).settings(named: customSettings) }
@@ -120,6 +124,27 @@ struct StatusCommand: ParsableCommand {
         }
         let run = try ModelRef(model).runDirectory(results: location.resultsPath, settings: customSettings)
         print(StatusTable.format(try StatusTable.collect(run: run, queue: queue)), terminator: "")
+    }
+}
+
+struct SuiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suite",
+        abstract: "List a suite's tasks in order, each with `runnable` or `data-only` (a task declared for its data only).",
+        discussion: """
+        make suite (bin/suite) runs the runnable ones in this order.
+
+          evalpipe-jobs suite swallow
+        """)
+
+    @OptionGroup var location: Location
+    @Argument(help: "conf/suites/<name>.yaml, or `all`.") var name = "swallow"
+
+    func run() throws {
+        let catalog = TaskCatalog(directory: location.repoPath + "/tasks")
+        for n in try suiteTasks(name, conf: location.confPath, catalog: catalog) {
+            print("\(n)\t\(try catalog.resolve(n).task.prompt == nil ? "data-only" : "runnable")")
+        }
     }
 }
 

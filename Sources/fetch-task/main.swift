@@ -19,6 +19,7 @@ struct FetchTask: ParsableCommand {
               fetch-task gpqa_diamond --data gpqa_diamond.csv | render-prompts | …
               fetch-task mmlu_english:anatomy --limit 5
               fetch-task --prefetch all          # on a login node; then HF_HUB_OFFLINE=1 on the compute nodes
+              fetch-task --model Qwen/Qwen3-8B   # a model's files too, for vllm serve on those nodes
               fetch-task --list
             """)
 
@@ -34,8 +35,7 @@ struct FetchTask: ParsableCommand {
     @Option(help: "Dataset revision (branch, tag or commit) instead of the task file's (default main).")
     var revision: String?
 
-    @Option(help: "Directory of task files, searched first.")
-    var tasks: String?
+    @OptionGroup var taskOptions: TaskOptions
 
     @Flag(help: "List the tasks with their dataset repository and whether their files are in the cache.")
     var list = false
@@ -43,10 +43,17 @@ struct FetchTask: ParsableCommand {
     @Flag(help: "Download the files of the named tasks (or all) into the Hub cache and print their sizes; no records.")
     var prefetch = false
 
+    @Option(help: ArgumentHelp("Download every file of a model repository (owner/name, at --revision) into the Hub cache and print its snapshot directory; no records.", valueName: "repo"))
+    var model: String?
+
     @Flag(help: "Show download progress on stderr even when it is not a terminal.")
     var progress = false
 
     func validate() throws {
+        if model != nil && (list || prefetch || data != nil || !names.isEmpty) {
+            throw ValidationError("--model takes no task, --list, --prefetch or --data")
+        }
+        if model != nil { return }
         if list && prefetch { throw ValidationError("--list and --prefetch do not go together") }
         if list && !names.isEmpty { throw ValidationError("--list takes no task") }
         if prefetch && names.isEmpty { throw ValidationError("--prefetch needs task names, or 'all'") }
@@ -56,22 +63,46 @@ struct FetchTask: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = TaskCatalog(directory: tasks)
+        // Every failure is one `fetch-task: …` line, whatever layer it comes from.
+        do { try fetch() } catch let e as EvalError { throw e } catch { throw EvalError("\(error)") }
+    }
+
+    private func fetch() throws {
+        if let model { return try fetchModel(model) }
+        let catalog = taskOptions.catalog
         if list { return try listTasks(catalog) }
         let settings = HubSettings()
         let locator = try Fetch.locator(data: data, settings: settings, progress: progress || Log.stderrIsTerminal)
         if prefetch { return try prefetchTasks(catalog, locator) }
         let (spec, subset) = try catalog.resolve(names[0])
+        // Every subset's files are found before the first row is written: a subset with no data of
+        // its own fails the run instead of yielding a partial one.
+        let plans = try Fetch.subsets(of: spec, requested: subset, singleFile: locator is LocalFile).map {
+            try Fetch.plan(task: spec, subset: $0, locator: locator, revision: revision)
+        }
         let writer = RecordWriter()
         do {
-            for s in try Fetch.subsets(of: spec, requested: subset, singleFile: locator is LocalFile) {
-                try Fetch.records(task: spec, subset: s, locator: locator, limit: limit, revision: revision) { try writer.write($0) }
-            }
+            for plan in plans { try Fetch.records(plan, limit: limit) { try writer.write($0) } }
             try writer.flush()
         } catch {
             try? writer.flush()  // rows already read stay written
             throw error
         }
+    }
+
+    /// A model's files into the cache, as `huggingface-cli download` would put them; offline, only
+    /// checks that a snapshot is there. Prints the snapshot directory.
+    private func fetchModel(_ repo: String) throws {
+        let settings = HubSettings()
+        if settings.offline {
+            print(try HubCache().snapshot(repo: repo, revision: revision, kind: .model))
+            return
+        }
+        let hub = HubDownloader(cache: HubCache(), settings: settings, progress: progress || Log.stderrIsTerminal)
+        let got = try hub.model(repo, revision: revision)
+        let bytes = got.files.reduce(Int64(0)) { $0 + FetchTask.size(got.snapshot + "/" + $1) }
+        Log.line("fetch-task: \(repo) \(got.commit.prefix(12)): \(got.files.count) files, \(FetchTask.megabytes(bytes))")
+        print(got.snapshot)
     }
 
     /// `name  repo  status`: cached (every subset's files are in the cache), partial, or missing.
@@ -114,13 +145,13 @@ struct FetchTask: ParsableCommand {
         }
     }
 
+    /// The size of the file a snapshot entry links to.
     private static func size(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_size) : 0
     }
 
     private static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
-
-    static func main() { Self.runMain() }
 }
 
-FetchTask.main()
+FetchTask.runMain()

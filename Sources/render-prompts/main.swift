@@ -19,8 +19,8 @@ struct RenderPrompts: ParsableCommand {
             | call-model --model hosted_vllm/Qwen/Qwen3-8B --base-url http://localhost:8000/v1
         """)
 
-    @Argument(help: "Input files (default: stdin).") var inputs: [String] = []
-    @Option(help: "Directory of task files (default: ./tasks, then $EVALPIPE_TASKS, then the installed ones).") var tasks: String?
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var input: InputFiles
     @Option(help: "System message put before the user turn.") var systemPrompt: String?
     @Option(help: "Draws per prompt.") var n: Int?
     @Option(help: "Sampling temperature.") var temperature: Double?
@@ -36,10 +36,10 @@ struct RenderPrompts: ParsableCommand {
     func run() throws {
         let gen = GenerationSpec(n: n, temperature: temperature, topP: topP, maxTokens: maxTokens,
                                  stop: stop.isEmpty ? nil : stop, seed: seed, reasoningEffort: reasoningEffort)
-        let renderer = try PromptRenderer(catalog: TaskCatalog(directory: tasks), systemPrompt: systemPrompt,
+        let renderer = try PromptRenderer(catalog: taskOptions.catalog, systemPrompt: systemPrompt,
                                           generation: gen, seed: shuffleSeed,
                                           profile: try profile.map(ModelProfile.load(path:)), customSettings: customSettings)
-        Filter.run(tool: "render-prompts", inputs: inputs) { record, _ in try renderer.render(&record) }
+        try Filter.run(inputs: input.inputs) { record, _ in try renderer.render(&record) }
     }
 }
 

@@ -18,8 +18,7 @@ struct Score: ParsableCommand {
               … | call-model --model M | strip-reasoning | score | aggregate
             """)
 
-    @Option(help: ArgumentHelp("Directory searched first for task files.", valueName: "dir"))
-    var tasks: String?
+    @OptionGroup var taskOptions: TaskOptions
 
     @Option(help: ArgumentHelp("Isolation of executed programs: bwrap (bubblewrap namespaces) or basic (rlimits, session, scrubbed environment, temp dir). Default: bwrap where it works, else basic.", valueName: "level"))
     var sandbox: String?
@@ -30,10 +29,7 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Python interpreter for executed programs (default /usr/bin/python3).", valueName: "path"))
     var python: String?
 
-    @Argument(help: "JSON Lines files to read (default: stdin).")
-    var inputs: [String] = []
-
-    static func main() { runMain() }
+    @OptionGroup var input: InputFiles
 
     func validate() throws {
         if let s = sandbox, SandboxLevel(rawValue: s) == nil { throw ValidationError("--sandbox must be bwrap or basic") }
@@ -44,12 +40,12 @@ struct Score: ParsableCommand {
         let level = sandbox.flatMap(SandboxLevel.init)
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let python = self.python
-        ScoreStream(catalog: TaskCatalog(directory: tasks)) {
+        try ScoreStream(scorers: TaskScorers(catalog: taskOptions.catalog)) {
             let box = try Sandbox(level: level, python: python)
             Log.line("score: sandbox \(box.level.description); \(jobs) jobs; \(box.python)")
             return try Engine(sandbox: box, jobs: jobs)
-        }.run(tool: "score", inputs: inputs)
+        }.run(inputs: input.inputs)
     }
 }
 
-Score.main()
+Score.runMain()

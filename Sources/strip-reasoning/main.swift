@@ -21,8 +21,7 @@ struct StripReasoning: ParsableCommand {
     @Option(help: "Parser for responses the server did not split.")
     var parser = ReasoningParser.deepseekR1Markup.name
 
-    @Argument(help: "JSON Lines inputs (default: stdin).")
-    var inputs: [String] = []
+    @OptionGroup var input: InputFiles
 
     func validate() throws {
         do { _ = try ReasoningParser.named(parser) } catch let e as EvalError { throw ValidationError(e.description) }
@@ -30,12 +29,10 @@ struct StripReasoning: ParsableCommand {
 
     func run() throws {
         let parser = try ReasoningParser.named(self.parser)
-        Filter.run(tool: Self.configuration.commandName!, inputs: inputs) { record, _ in
+        try Filter.run(inputs: input.inputs) { record, _ in
             try ReasoningStripper.strip(&record, parser: parser)
         }
     }
-
-    static func main() { Self.runMain() }
 }
 
-StripReasoning.main()
+StripReasoning.runMain()

@@ -82,10 +82,10 @@ final class AggregatorTests: XCTestCase {
         let agg = Aggregator(catalog: catalog)
         for r in [record(1), record(0)] { try agg.add(r) }
         let report = agg.report()
-        let md = ReportFormat.markdown.render(report)
+        let md = try ReportFormat.markdown.render(report)
         XCTAssertTrue(md.contains("| m | gpqa_diamond | gpqa_diamond | 0.5000 | 0.5000 | 2/2 | 100.0% | - |"), md)
-        XCTAssertTrue(ReportFormat.csv.render(report).contains("m,gpqa_diamond,,extractive_match,0.5,0.5,2\n"))
-        let json = try JSON.decode(Data(ReportFormat.json.render(report).utf8))
+        XCTAssertTrue(try ReportFormat.csv.render(report).contains("m,gpqa_diamond,,extractive_match,0.5,0.5,2\n"))
+        let json = try JSON.decode(Data(try ReportFormat.json.render(report).utf8))
         XCTAssertEqual(json["results"]?.array?.first?["headline"]?["value"], .double(0.5))
     }
 

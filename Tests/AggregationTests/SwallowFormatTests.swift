@@ -19,7 +19,7 @@ final class SwallowFormatTests: XCTestCase {
     func document(_ records: [JSONObject]) throws -> (text: String, results: [String: Double], tasks: [String], overall: String) {
         let agg = Aggregator(catalog: catalog)
         for r in records { try agg.add(r) }
-        let text = ReportFormat.swallow.render(agg.report(), catalog: catalog)
+        let text = try ReportFormat.swallow.render(agg.report(), catalog: catalog)
         let doc = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
         return (text, (doc["results"] as! [String: NSNumber]).mapValues(\.doubleValue), doc["tasks"] as! [String], doc["overall"] as! String)
     }
@@ -64,7 +64,7 @@ final class SwallowFormatTests: XCTestCase {
                        record("hellaswag", nil, ["extractive_match": 0], model: "b")]
         let agg = Aggregator(catalog: catalog)
         for r in records { try agg.add(r) }
-        let text = ReportFormat.swallow.render(agg.report(), catalog: catalog)
+        let text = try ReportFormat.swallow.render(agg.report(), catalog: catalog)
         XCTAssertEqual(text.components(separatedBy: "\n}\n").count, 3, text)
         XCTAssertTrue(text.hasPrefix("{\n  \"model\": \"a\""))
         XCTAssertTrue(text.contains("\"swallow_hellaswag\": 1.0"), text)

@@ -3,9 +3,11 @@ the response go through latex2sympy2_extended 1.0.6 (normalize_latex with lighte
 configuration, then latex2sympy) and are compared as lighteval's sympy_expr_eq does in its common
 path (structural and string equality, rounding when a side is a Float, then simplify(a - b)).
 lighteval's regex scan is left out, which only favours the reference, and so is Python's start-up
-and import time: the seconds spent verifying go to stderr. Prints one line per record: 1 when
-equal, else 0."""
+and import time: the seconds spent verifying go to stderr. Each parse and comparison has the
+reference's 5-second limit (a signal alarm, as lighteval's `timeout`). Prints one line per record:
+1 when equal, else 0."""
 import json
+import signal
 import sys
 import time
 
@@ -13,6 +15,27 @@ from latex2sympy2_extended.latex2sympy2 import NormalizationConfig, latex2sympy,
 from sympy import Basic, Float, Number, simplify
 
 CONFIG = NormalizationConfig(basic_latex=True, units=True, malformed_operators=True, nits=True, boxed="all", equations=True)
+
+
+class Timeout(Exception):
+    pass
+
+
+def alarm(signum, frame):
+    raise Timeout()
+
+
+signal.signal(signal.SIGALRM, alarm)
+
+
+def limited(f, *args):
+    signal.alarm(5)
+    try:
+        return f(*args)
+    except Exception:
+        return None
+    finally:
+        signal.alarm(0)
 
 
 def parse(text):
@@ -42,7 +65,7 @@ def equal(a, b, precision=5):
 records = [json.loads(line) for line in sys.stdin]
 start = time.perf_counter()
 for r in records:
-    gold = parse(r["target"]["golds"][0])
-    pred = parse(r["responses"][0]["answer"])
-    print(1 if equal(gold, pred) else 0)
+    gold = limited(parse, r["target"]["golds"][0])
+    pred = limited(parse, r["responses"][0]["answer"])
+    print(1 if limited(equal, gold, pred) else 0)
 print(f"{time.perf_counter() - start:.3f}", file=sys.stderr)

@@ -59,7 +59,7 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         try publish(root, "org/data", "default/train-00000-of-00001.parquet", sample)
         let server = try HubServer(root: root)
         let hub = downloader(server)
-        let src = try source(#"{"repo": "org/data", "split": "test"}"#)
+        let src = try source(#"{"repo": "org/data", "split": "test", "files": ["default/test-*.parquet"]}"#)
         let files = try hub.files(for: src)
         let commit = try #require(hub.commit(for: src))
         let repoDir = cacheRoot + "/datasets--org--data"
@@ -82,7 +82,7 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         let hub = downloader(server)
         let csv = try hub.files(for: try source(#"{"repo": "org/raw", "split": "train", "files": ["sub/a.csv"]}"#))
         #expect(try rows(csv[0]) == [["q": "1", "a": "2"]])
-        let converted = try source(#"{"repo": "org/raw", "config": "cfg", "split": "test", "revision": "refs/convert/parquet"}"#)
+        let converted = try source(#"{"repo": "org/raw", "config": "cfg", "split": "test", "revision": "refs/convert/parquet", "files": ["{config}/test/*.parquet"]}"#)
         let pq = try hub.files(for: converted)
         #expect(pq[0].hasSuffix("/cfg/test/0000.parquet"))
         #expect(FileManager.default.fileExists(atPath: cacheRoot + "/datasets--org--raw/refs/refs/convert/parquet"))
@@ -113,17 +113,15 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         try publish(root, "org/data", "a.jsonl", Array("{}\n".utf8))
         let server = try HubServer(root: root)
         #expect(failure { _ = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["nope.jsonl"]}"#)) }
-            .hasPrefix("nope.jsonl in dataset org/data at "))
-        #expect(failure { _ = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "revision": "v9"}"#)) }
+            == "dataset.files: 'nope.jsonl' matches no file in org/data at main (it holds 1 file: a.jsonl) (check the task's dataset block against the repository)")
+        #expect(failure { _ = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "revision": "v9", "files": ["a.jsonl"]}"#)) }
             == "revision 'v9' of dataset org/data: not found (HTTP 404) (check the repository, revision and file names)")
-        #expect(failure { _ = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test"}"#)) }
-            .hasPrefix("dataset: no file for split 'test' in org/data at main (data files there: a.jsonl)"))
     }
 
     @Test func droppedConnectionResumesWithRange() throws {
         try publish(root, "org/data", "test.parquet", sample)
         let server = try HubServer(root: root, options: ["--drop", "test.parquet"])
-        let files = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test"}"#))
+        let files = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#))
         #expect(try rows(files[0]).count == 240)
         let cdn = server.requests.filter { $0.hasPrefix("GET /cdn/") }
         #expect(cdn.count == 2)
@@ -134,7 +132,7 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         try publish(root, "org/data", "test.parquet", sample)
         let server = try HubServer(root: root, options: ["--stall", "test.parquet:4"])
         let start = Date()
-        let files = try downloader(server, ["HF_HUB_DOWNLOAD_TIMEOUT": "1"]).files(for: try source(#"{"repo": "org/data", "split": "test"}"#))
+        let files = try downloader(server, ["HF_HUB_DOWNLOAD_TIMEOUT": "1"]).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#))
         #expect(Date().timeIntervalSince(start) < 3.5)
         #expect(try rows(files[0]).count == 240)
         #expect(server.requests.filter { $0.hasPrefix("GET /cdn/") }.count == 2)
@@ -144,60 +142,112 @@ let sample = Array(try! Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures +
         var s = settings(nil)
         s.attempts = 2
         let hub = HubDownloader(cache: HubCache(root: cacheRoot), settings: s, progress: false)
-        let message = failure { _ = try hub.files(for: try source(#"{"repo": "org/data", "split": "test"}"#)) }
+        let message = failure { _ = try hub.files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#)) }
         #expect(message.hasPrefix("org/data at main: ") && message.contains("after 2 attempts"))
     }
 
-    /// Every task file in tasks/: its declared source published on a fake Hub, prefetched, then
-    /// fetched with HF_HUB_OFFLINE=1 and the endpoint a closed port.
-    @Test func everyDeclaredTaskFetchesOfflineAfterPrefetch() throws {
-        let repoTasks = URL(fileURLWithPath: Parquet.fixtures).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("tasks").path
-        let catalog = TaskCatalog(directory: repoTasks)
-        let names = catalog.names().filter { FileManager.default.fileExists(atPath: "\(repoTasks)/\($0).yaml") }
-        #expect(names.count >= 9)
-        let small = Array(try Data(contentsOf: URL(fileURLWithPath: Parquet.fixtures + "/parquet/tiny.parquet")))
-        for name in names {
-            let task = try catalog.load(name)
-            for subset in try Fetch.subsets(of: task, requested: nil, singleFile: false) {
-                let d = Fetch.source(task, subset: subset), branch = d.revision ?? "main"
-                if d.gated == true { try write("", "\(root)/\(d.repo)/.gated") }
-                if let files = d.files {
-                    for f in files {
-                        let body = f.hasSuffix(".csv") ? "a\n1\n" : f.hasSuffix(".json") ? "[{\"a\": 1}]" : "{\"a\": 1}\n"
-                        try publish(root, d.repo, branch: branch, f, f.hasSuffix(".parquet") ? sample : Array(body.utf8))
-                    }
-                    continue
-                }
-                let config = d.config ?? "default"
-                let path = branch == "refs/convert/parquet" ? "\(config)/\(d.split)/0000.parquet" : "\(config)/\(d.split)-00000-of-00001.parquet"
-                try publish(root, d.repo, branch: branch, path, task.subsets == nil ? sample : small)
-            }
+    /// Every file below the test's directory that is neither the served repositories nor the cache.
+    func strayFiles() -> [String] {
+        let all = FileManager.default.enumerator(atPath: tmp.path)?.allObjects as? [String] ?? []
+        return all.filter { !$0.hasPrefix("hub") && !$0.hasPrefix("cache") }
+    }
+
+    @Test(arguments: [
+        (["--commit", "../../../../escape"], "the Hub answered commit '../../../../escape' for org/data at main, not 40 hex digits"),
+        (["--commit", "0123456789ABCDEF0123456789ABCDEF01234567"], "the Hub answered commit '0123456789ABCDEF0123456789ABCDEF01234567'"),
+        (["--repo-commit", "../../escape"], "test.parquet: the Hub served commit '../../escape', asked for "),
+        (["--etag", "../../../../escape"], "test.parquet: the Hub's ETag '\"../../../../escape\"' is not a SHA-1 or SHA-256"),
+        (["--etag", "abc"], "test.parquet: the Hub's ETag '\"abc\"' is not a SHA-1 or SHA-256"),
+        (["--location", "file:///etc/hostname"], "test.parquet: Protocol \"file\" not supported"),
+    ]) func hostileNamesAreRefused(_ options: [String], _ expected: String) throws {
+        try publish(root, "org/data", "test.parquet", sample)
+        let server = try HubServer(root: root, options: options)
+        let message = failure { _ = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#)) }
+        #expect(message.contains(expected), "\(message)")
+        #expect(strayFiles() == [])
+        #expect(!FileManager.default.fileExists(atPath: cacheRoot + "/datasets--org--data/snapshots"))
+    }
+
+    @Test func hostileListingEntriesAndRevisionsNeverBecomePaths() throws {
+        try publish(root, "org/data", "test.jsonl", Array("{\"a\": 1}\n".utf8))
+        let server = try HubServer(root: root, options: ["--sibling", "../escape.jsonl", "--sibling", "a/../../escape.jsonl", "--sibling", "/etc/escape.jsonl"])
+        let files = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["*.jsonl"]}"#))
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["test.jsonl"])
+        // A revision from --revision: refused before any request.
+        let before = server.requests.count
+        var src = try source(#"{"repo": "org/data", "split": "test", "files": ["test.jsonl"]}"#)
+        src.revision = "../../../escape"
+        #expect(failure { _ = try downloader(server).files(for: src) } == "'../../../escape' is not a revision (a branch, tag or 40-hex commit; no '..', spaces or control characters)")
+        #expect(server.requests.count == before)
+        // And from a task file: refused when it is read.
+        #expect(failure { _ = try source(#"{"repo": "org/data", "split": "test", "revision": "main/../../x"}"#) }.contains("dataset.revision: 'main/../../x' is not a revision"))
+        #expect(failure { _ = try source(#"{"repo": "org/data", "split": "test", "files": ["../x.jsonl"]}"#) }.contains("dataset.files: '../x.jsonl' is not a relative path"))
+        #expect(failure { _ = try source(#"{"repo": "../org", "split": "test", "files": ["x.jsonl"]}"#) }.contains("dataset.repo: '../org' is not a Hub repository id"))
+        #expect(strayFiles() == [])
+    }
+
+    /// Misbehaving bodies: each run converges to the right file within one run's attempts.
+    @Test(arguments: [
+        (["--oversize", "test.parquet"], 2),             // longer than declared: refused, then from zero
+        (["--undersize", "test.parquet"], 2),            // half the file: resumed with a range
+        (["--no-range", "--drop", "test.parquet"], 2),   // no Range support: the whole file again
+        (["--bad-range", "test.parquet", "--drop", "test.parquet"], 3),  // a 206 from byte 0: from zero
+    ]) func misbehavingBodiesConverge(_ options: [String], _ requests: Int) throws {
+        try publish(root, "org/data", "test.parquet", sample)
+        let server = try HubServer(root: root, options: options)
+        let files = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#))
+        #expect(try rows(files[0]).count == 240)
+        #expect(server.requests.filter { $0.hasPrefix("GET /cdn/") }.count == requests, "\(server.requests)")
+        #expect(!FileManager.default.fileExists(atPath: files[0] + ".incomplete"))
+    }
+
+    /// With one attempt per run, the first run fails with a clear line and the next one finishes.
+    @Test(arguments: [
+        (["--oversize", "test.parquet"], "the body is longer than the \(sample.count) bytes declared, starting again from zero"),
+        (["--undersize", "test.parquet"], "\(sample.count / 2) of \(sample.count) bytes arrived"),
+        (["--drop", "test.parquet", "--no-range"], "transfer closed with"),
+    ]) func aFailedRunIsFinishedByTheNext(_ options: [String], _ reason: String) throws {
+        try publish(root, "org/data", "test.parquet", sample)
+        let server = try HubServer(root: root, options: options)
+        var s = settings(server)
+        s.attempts = 1
+        let src = try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#)
+        let message = failure { _ = try HubDownloader(cache: HubCache(root: cacheRoot), settings: s, progress: false).files(for: src) }
+        #expect(message.hasPrefix("test.parquet: ") && message.contains(reason)
+            && message.hasSuffix(", after 1 attempts (check the network or HF_ENDPOINT (\(server.endpoint)); run again to continue)"), "\(message)")
+        let files = try HubDownloader(cache: HubCache(root: cacheRoot), settings: s, progress: false).files(for: src)
+        #expect(try rows(files[0]).count == 240)
+        #expect(strayFiles() == [])
+    }
+
+    @Test func aWrongPartialFileIsReplaced() throws {
+        try publish(root, "org/data", "test.parquet", sample)
+        var digest = SHA256(); digest.update(sample)
+        let blob = cacheRoot + "/datasets--org--data/blobs/" + digest.hexDigest()
+        // As long as the file but other bytes (a different file's partial): the checksum fails, the
+        // next attempt starts from zero. Longer than the file: thrown away before asking.
+        for junk in [[UInt8](repeating: 0, count: sample.count), [UInt8](repeating: 0, count: sample.count + 10)] {
+            try? FileManager.default.removeItem(atPath: cacheRoot)
+            try write(junk, blob + ".incomplete")
+            let server = try HubServer(root: root)
+            let files = try downloader(server).files(for: try source(#"{"repo": "org/data", "split": "test", "files": ["test.parquet"]}"#))
+            #expect(try rows(files[0]).count == 240)
         }
+    }
+
+    @Test func modelRepositoryFillsTheCache() throws {
         let server = try HubServer(root: root)
-        let online = downloader(server, ["HF_TOKEN": "secret-token"])
-        for name in names {
-            let task = try catalog.load(name)
-            for subset in try Fetch.subsets(of: task, requested: nil, singleFile: false) {
-                _ = try Fetch.files(task: task, subset: subset, locator: online)
-            }
-        }
-        let offline = settings(nil, ["HF_HUB_OFFLINE": "1"])
-        let locator = try Fetch.locator(data: nil, settings: offline)
-        #expect(locator is HubCache)
-        for name in names {
-            let task = try catalog.load(name)
-            var count = 0
-            for subset in try Fetch.subsets(of: task, requested: nil, singleFile: false) {
-                var cache = HubCache(root: cacheRoot)
-                cache.fetchCommand = "unused"
-                try Fetch.records(task: task, subset: subset, locator: cache) { r in
-                    #expect(r["dataset"]?.object?["commit"]?.string?.count == 40)
-                    count += 1
-                }
-            }
-            #expect(count > 0, "\(name): no rows offline")
-        }
+        try publish(root, "org/model", "config.json", Array("{}".utf8))
+        try publish(root, "org/model", "model.parquet", sample)  // any LFS file: checked by SHA-256
+        let got = try downloader(server).model("org/model", revision: nil)
+        #expect(got.files == ["config.json", "model.parquet"])
+        #expect(got.snapshot == cacheRoot + "/models--org--model/snapshots/" + got.commit)
+        #expect(try String(contentsOfFile: cacheRoot + "/models--org--model/refs/main", encoding: .utf8) == got.commit)
+        #expect(try HubCache(root: cacheRoot).snapshot(repo: "org/model", revision: nil, kind: .model) == got.snapshot)
+        // Cached: only the revision is asked again.
+        let before = server.requests.count
+        _ = try downloader(server).model("org/model", revision: nil)
+        #expect(server.requests.dropFirst(before) == ["GET /api/models/org/model/revision/main -"])
     }
 
     @Test func offlineMissNamesFileAndCommand() throws {

@@ -43,7 +43,7 @@ func taskSpec(in dir: String, name: String = "demo", dataset: String, subsets: [
         for (f, n) in [("anatomy/test-00000-of-00002.jsonl", 2), ("anatomy/test-00001-of-00002.jsonl", 2), ("virology/test-0.jsonl", 1)] {
             try write(String(repeating: "{\"f\": \"\(f)\"}\n", count: n), snap + "/" + f)
         }
-        let task = try taskSpec(in: dir, name: "mmlu_english", dataset: #"{repo: lighteval/mmlu, split: test}"#, subsets: ["anatomy", "virology"])
+        let task = try taskSpec(in: dir, name: "mmlu_english", dataset: #"{repo: lighteval/mmlu, split: test, files: ["{config}/test-*"]}"#, subsets: ["anatomy", "virology"])
         let locator = try Fetch.locator(data: snap)
         let out = try fetch(task, subset: "anatomy", locator, limit: 3)
         #expect(out.map { $0["id"]! } == ["mmlu_english:anatomy:0", "mmlu_english:anatomy:1", "mmlu_english:anatomy:2"])

@@ -64,7 +64,7 @@ private func fakeCache(in root: String) throws -> String {
         let message = failure {
             _ = try HubCache(root: root).files(for: source(#"{"repo": "Idavidrein/gpqa", "split": "train", "files": ["gpqa_diamond.csv"]}"#))
         }
-        #expect(message.hasPrefix("dataset.files: gpqa_diamond.csv is not in \(snap) (fetch it where the Hub is reachable: `fetch-task --prefetch TASK`"))
+        #expect(message.hasPrefix("dataset.files: 'gpqa_diamond.csv' matches no file in \(snap) (it holds no files) (fetch it where the Hub is reachable: `fetch-task --prefetch TASK`"))
     }
 }
 
@@ -85,34 +85,45 @@ private func fakeCache(in root: String) throws -> String {
         try SnapshotDirectory(path: dir).files(for: source(json)).map { String($0.dropFirst(dir.count + 1)) }
     }
 
-    @Test func configDirectoryAndSplitPrefixShardsInOrder() throws {
-        #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "test"}"#)
+    @Test func configPatternShardsInOrder() throws {
+        #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "test", "files": ["{config}/test-*.jsonl"]}"#)
             == ["anatomy/test-00000-of-00002.jsonl", "anatomy/test-00001-of-00002.jsonl"])
+        #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "validation", "files": ["{config}/{split}-*.jsonl"]}"#)
+            == ["anatomy/validation-00000-of-00001.jsonl"])
+        // No format preference: a pattern naming both formats is the task's mistake, shown as read.
+        #expect(try found(#"{"repo": "lighteval/mmlu", "config": "anatomy", "split": "test", "files": ["{config}/test-*"]}"#)
+            == ["anatomy/test-00000-of-00001.parquet", "anatomy/test-00000-of-00002.jsonl", "anatomy/test-00001-of-00002.jsonl"])
     }
 
-    @Test func unknownConfigFallsBackToAllFiles() throws {
-        #expect(try found(#"{"repo": "x/y", "config": "default", "split": "validation"}"#) == ["anatomy/validation-00000-of-00001.jsonl"])
+    @Test func unknownConfigIsAnErrorNamingWhatIsThere() throws {
+        let message = failure { _ = try found(#"{"repo": "x/y", "config": "virology", "split": "test", "files": ["{config}/test-*"]}"#) }
+        #expect(message == "dataset.files: 'virology/test-*' matches no file in \(dir) (it holds 7 files: "
+            + "anatomy/test-00000-of-00001.parquet, anatomy/test-00000-of-00002.jsonl, anatomy/test-00001-of-00002.jsonl, "
+            + "anatomy/validation-00000-of-00001.jsonl, astronomy/test-00000-of-00001.jsonl, dataset_infos.json, …) "
+            + "(check the task's dataset block against the repository)")
     }
 
-    @Test func splitNameBetweenDelimitersOnly() {
-        #expect(SnapshotDirectory.names("test", "data/mmlu_test.jsonl", prefixOnly: false))
-        #expect(SnapshotDirectory.names("test", "main/test/0000.parquet", prefixOnly: false))
-        #expect(!SnapshotDirectory.names("test", "latest.jsonl", prefixOnly: false))
-        #expect(!SnapshotDirectory.names("test", "testing-0.jsonl", prefixOnly: false))
-        #expect(SnapshotDirectory.names("gpqa_diamond", "gpqa_diamond.csv", prefixOnly: true))
-        #expect(!SnapshotDirectory.names("algebra", "abstract_algebra-test.jsonl", prefixOnly: true))
+    @Test func undeclaredFilesAreAnError() throws {
+        #expect(failure { _ = try found(#"{"repo": "x/y", "split": "test"}"#) }.hasPrefix("dataset.files: no files declared for x/y"))
+    }
+
+    @Test func globMatching() {
+        #expect(DatasetFiles.matches("data/test-*", "data/test-00000-of-00001-5973903632b82d40.parquet"))
+        #expect(!DatasetFiles.matches("data/test-*", "test.jsonl"))
+        #expect(!DatasetFiles.matches("*.jsonl", "data/test.jsonl"))
+        #expect(DatasetFiles.matches("mt-math100.parquet", "mt-math100.parquet"))
+        #expect(!DatasetFiles.matches("MT-MATH100.parquet", "mt-math100.parquet"))
+        #expect(!DatasetFiles.matches("*", ".gitattributes"))
+        #expect(DatasetFiles.matches(".gitattributes", ".gitattributes"))
+        #expect(DatasetFiles.matches("a?c*d", "abcxxd") && !DatasetFiles.matches("a?c*d", "abcxxe"))
+        #expect(DatasetFiles.matches("*a*a*a*b", "aaaaaaaaaaaaaaaaab") && !DatasetFiles.matches("*a*a*a*b", "aaaaaaaaaaaaaaaaaa"))
     }
 
     @Test func parquetShardsAreFound() throws {
         let only = dir + "/parquet-only"
         try write("PAR1", only + "/main/test-00000-of-00001.parquet")
-        let task = try taskSpec(in: only, dataset: #"{repo: x/y, config: main, split: test}"#)
+        let task = try taskSpec(in: only, dataset: #"{repo: x/y, config: main, split: test, files: ["{config}/test-*.parquet"]}"#)
         let message = failure { try Fetch.records(task: task, subset: nil, locator: SnapshotDirectory(path: only)) { _ in } }
         #expect(message == "\(only)/main/test-00000-of-00001.parquet: too short for a Parquet file")
-    }
-
-    @Test func noMatchingSplitListsWhatIsThere() throws {
-        let message = failure { _ = try found(#"{"repo": "x/y", "config": "anatomy", "split": "train"}"#) }
-        #expect(message.hasPrefix("no file for split 'train' of config 'anatomy' in \(dir) (data files there: anatomy/test-00000-of-00001.parquet,"))
     }
 }

@@ -50,9 +50,11 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(try Walltime.request(tasks: [t], node: try svc.node("node_q"), service: svc).description, "24:00:00")
         t.runtime = ["node_q": "0:01:01"]   // × 1.5 = 91.5 s → 2 min, below the 10-minute floor
         XCTAssertEqual(try Walltime.request(tasks: [t], node: try svc.node("node_q"), service: svc).description, "0:10:00")
-        t.runtime = nil
+        t.runtime = nil   // the node's default estimate, 2:00:00 × 1.5
+        XCTAssertEqual(try Walltime.request(tasks: [t], node: try svc.node("node_q"), service: svc).description, "3:00:00")
+        t.runtime = ["node_q": "2 hours"]
         XCTAssertThrowsError(try Walltime.request(tasks: [t], node: try svc.node("node_q"), service: svc)) {
-            XCTAssertTrue("\($0)".contains("runtime: no runtime estimate for 'node_q'"), "\($0)")
+            XCTAssertTrue("\($0)".contains("runtime.node_q: '2 hours' is not H:MM:SS"), "\($0)")
         }
         XCTAssertThrowsError(try svc.node("gpu_2")) { XCTAssertTrue("\($0)".contains("node_f, node_q")) }
     }

@@ -6,8 +6,14 @@ import Foundation
 enum LatexNormalizer {
     enum Boxed { case all, last }
 
+    /// Longer texts are not normalized further: the parser rejects anything over
+    /// `LatexParser.maxLength` (normalization never shrinks an honest answer to half), and some of
+    /// the library's substitutions rescan the rest of the text from every candidate position.
+    static let maxLength = 2 * LatexParser.maxLength
+
     static func normalize(_ input: String, boxed: Boxed) -> String {
         var text = extractBoxed(input, mode: boxed)
+        guard text.utf16.count <= maxLength else { return text.pythonStripped }
         text = basicLatex(text)
         // equations: `a=b=5` → `5`, unless a comma or semicolon says it is a list of equations
         if text.includes("="), !text.includes(","), !text.includes(";") {

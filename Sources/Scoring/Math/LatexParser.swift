@@ -15,12 +15,18 @@ struct LatexParser {
 
     private var toks: [Token]
     private var i = 0
+    /// Inside `|…|` a `|` closes the absolute value rather than starting a factor.
+    private var absDepth = 0
 
     /// The reference reads `1,234` (only digit groups) as one number, not a set.
     private static let commaNumber = try! PythonRegex(#"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$"#)
 
+    /// Longer answers are not parsed (a parse failure): no benchmark answer comes near it, and it
+    /// bounds the work one degenerate answer can cause.
+    static let maxLength = 4000
+
     static func parse(_ latex: String) -> MathExpr? {
-        guard latex.utf16.count <= 4000 else { return nil }
+        guard latex.utf16.count <= maxLength else { return nil }
         if commaNumber.firstMatch(latex) != nil {
             return Rational.decimal(latex.filter { $0 != "," && !$0.isWhitespace }).map { $0.isInteger ? .number($0) : .float($0) }
         }
@@ -82,10 +88,9 @@ struct LatexParser {
                 } else {
                     out.append(.command(name))
                 }
-            } else if c == "π" {
-                out.append(.command("pi")); k += 1
+            } else if let t = unicodeTokens[c] {
+                out.append(t); k += 1
             } else if "+-*/^_()[]{}|=<>!,;:&'".unicodeScalars.contains(c) {
-                if c == "*", k + 1 < u.count, u[k + 1] == "*" { out.append(.op("^")); k += 2; continue }
                 // Two-character relations are single tokens (the reference's lexer takes the longest
                 // match), so `x != 3` is `x \neq 3`, not `x! = 3`.
                 if c == "<" || c == ">" || c == "!", k + 1 < u.count, u[k + 1] == "=" {
@@ -100,6 +105,27 @@ struct LatexParser {
         }
         return out
     }
+
+    /// The Unicode characters the reference's lexer reads as the token of an ASCII operator, a
+    /// command or a Greek letter (its literals, e.g. `−` is SUB, `≤` LTE, `α` the symbol alpha);
+    /// any other non-ASCII character is a lexer error.
+    static let unicodeTokens: [Unicode.Scalar: Token] = {
+        var m: [Unicode.Scalar: Token] = [:]
+        func put(_ chars: String, _ t: Token) { for c in chars.unicodeScalars { m[c] = t } }
+        put("−∸", .op("-")); put("∔⊕⊞", .op("+")); put("×∗∘∙⊗⊠⊡⋄⋅⋆⋈⋉⋊", .op("*")); put("÷∕", .op("/"))
+        put("≎≏≐≑≒≓≔≕≖≗≟≡≣", .op("=")); put("≃≅≈≊≋", .command("approx"))
+        put("≪≺⋖", .op("<")); put("≫≻⋗", .op(">")); put("≤≦≲≾", .command("le")); put("≥≧≳≿", .command("ge"))
+        put("≠≁≄≇≉≢", .command("neq")); put("±∓", .command("pm")); put("∪", .command("cup")); put("∅", .command("emptyset"))
+        put("π", .command("pi"))
+        let greek = ["Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+                     "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega", "α": "alpha", "β": "beta", "γ": "gamma",
+                     "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa",
+                     "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron", "ρ": "rho", "ς": "varsigma",
+                     "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+                     "ϑ": "vartheta", "ϕ": "varphi", "ϖ": "varpi", "ϱ": "varrho", "ϵ": "varepsilon"]
+        for (c, name) in greek { m[c.unicodeScalars.first!] = .command(name) }
+        return m
+    }()
 
     // MARK: grammar
 
@@ -146,31 +172,36 @@ struct LatexParser {
         .command("lt"): "<", .command("gt"): ">", .command("neq"): "!=", .command("ne"): "!=",
     ]
 
+    /// Relations associate to the left, as the reference's `convert_relation`: a relation after a
+    /// relation chains into an `and` from the previous right side; `a \approx b` is `b` when `a`
+    /// holds only symbols, else `a` (a whole chain before it included).
     private mutating func relation() throws -> MathExpr {
-        if take(.command("approx")) { return try relation() }
         var lhs = try setExpr()
-        var chain: [MathExpr] = []
         while let t = peek {
+            let op: String
             if t == .command("approx") {
                 i += 1
                 let r = try setExpr()
-                // The reference keeps the exact side: `x \approx 3` is 3, `\frac{a}{b} \approx 0.3` is a/b.
-                if chain.isEmpty { lhs = lhs.isOnlySymbols ? r : lhs } else { chain.append(r) }
+                lhs = lhs.isOnlySymbols ? r : lhs
                 continue
-            }
-            if t == .command("in") {
-                i += 1
-                let r = try setExpr()
-                chain.append(.relation("=", chain.last?.rhs ?? lhs, r))
-                continue
-            }
-            guard let op = Self.relOps[t] else { break }
+            } else if t == .command("in") {
+                op = "="
+            } else if let o = Self.relOps[t] {
+                op = o
+            } else { break }
             i += 1
             let r = try setExpr()
-            chain.append(.relation(op, chain.last?.rhs ?? lhs, r))
+            // The reference's set relation: `(a, b) = …` has a tuple of symbols on the left, which
+            // alone would read as the interval (a, b).
+            if op == "=", case .interval(.symbol(let a), .symbol(let b), true, true) = lhs { lhs = .tuple([.symbol(a), .symbol(b)]) }
+            switch lhs {
+            case .and(let xs): lhs = .and(xs + [.relation(op, xs.last!.rhs!, r)])
+            case .relation(_, _, let prev): lhs = .and([lhs, .relation(op, prev, r)])
+            default: lhs = .relation(op, lhs, r)
+            }
         }
-        if chain.isEmpty { return lhs }
-        return chain.count == 1 ? chain[0] : .and(chain)
+        if case .and(let xs) = lhs { return .and(MathEquivalence.sympyOrdered(xs)) }
+        return lhs
     }
 
     /// `\cup` binds loosest inside an element.
@@ -184,10 +215,52 @@ struct LatexParser {
         var terms = [try multiplicative()]
         while true {
             if take(.op("+")) { terms.append(try multiplicative()) }
-            else if take(.op("-")) { terms.append(MathExpr.negate(try multiplicative())) }
+            else if take(.op("-")) {
+                let x = try multiplicative()
+                terms.append(x.isMatrix ? try Self.matrixProduct(.number(Rational(-1)), x) : MathExpr.negate(x))
+            }
             else { break }
         }
-        return terms.count == 1 ? terms[0] : .add(terms)
+        if terms.count == 1 { return terms[0] }
+        if terms.contains(where: \.isMatrix) { return try Self.matrixSum(terms) }
+        return .add(terms)
+    }
+
+    /// A sum with a matrix term is the element-wise sum (as sympy's `MatAdd(...).doit()`); a
+    /// scalar term or mismatched shapes is the reference's TypeError/ShapeError, a parse failure.
+    static func matrixSum(_ terms: [MathExpr]) throws -> MathExpr {
+        var rows: [[[MathExpr]]] = []
+        for t in terms {
+            guard case .matrix(let r) = t else { throw Failure() }
+            rows.append(r)
+        }
+        guard rows.allSatisfy({ $0.count == rows[0].count && zip($0, rows[0]).allSatisfy { $0.count == $1.count } }) else {
+            throw Failure()
+        }
+        return .matrix(rows[0].indices.map { i in rows[0][i].indices.map { j in .add(rows.map { $0[i][j] }) } })
+    }
+
+    /// Scalar times matrix element-wise, matrix times matrix the matrix product.
+    static func matrixProduct(_ a: MathExpr, _ b: MathExpr) throws -> MathExpr {
+        switch (a, b) {
+        case (.matrix(let x), .matrix(let y)):
+            guard let inner = x.first?.count, inner == y.count, let w = y.first?.count else { throw Failure() }
+            return .matrix(x.map { row in (0..<w).map { j in .add((0..<inner).map { k in .mul([row[k], y[k][j]]) }) } })
+        case (.matrix(let x), let s): return .matrix(x.map { $0.map { .mul([$0, s]) } })
+        case (let s, .matrix(let y)): return .matrix(y.map { $0.map { .mul([s, $0]) } })
+        default: return mul(a, b)
+        }
+    }
+
+    /// `vmatrix` and `\\det`: the determinant, by cofactors along the first row.
+    static func determinant(_ m: [[MathExpr]]) throws -> MathExpr {
+        guard m.count == m.first?.count else { throw Failure() }
+        if m.count == 1 { return m[0][0] }
+        return .add(try m[0].indices.map { j in
+            let minor = m.dropFirst().map { row in Array(row[..<j] + row[(j + 1)...]) }
+            let term = MathExpr.mul([m[0][j], try determinant(minor)])
+            return j % 2 == 0 ? term : MathExpr.negate(term)
+        })
     }
 
     private mutating func multiplicative() throws -> MathExpr {
@@ -195,10 +268,12 @@ struct LatexParser {
         while let t = peek {
             if t == .op("*") || t == .command("cdot") || t == .command("times") {
                 i += 1
-                lhs = Self.mul(lhs, try unary())
+                lhs = try Self.matrixProduct(lhs, try unary())
             } else if t == .op("/") || t == .command("div") || t == .op(":") {
                 i += 1
-                lhs = Self.divide(lhs, try unary())
+                let d = try unary()
+                if lhs.isMatrix || d.isMatrix { throw Failure() }
+                lhs = Self.divide(lhs, d)
             } else { break }
         }
         return lhs
@@ -220,9 +295,12 @@ struct LatexParser {
 
     private mutating func unary() throws -> MathExpr {
         if take(.op("+")) { return try unary() }
-        if take(.op("-")) { return MathExpr.negate(try unary()) }
+        if take(.op("-")) {
+            let x = try unary()
+            return x.isMatrix ? try Self.matrixProduct(.number(Rational(-1)), x) : MathExpr.negate(x)
+        }
         var items = [try postfix()]
-        while let t = peek, Self.startsAtom(t) { items.append(try postfix()) }
+        while let t = peek, startsFactor(t) { items.append(try postfix()) }
         // Right to left, as the reference multiplies `a (b (c …))`; an integer before a positive
         // fraction is a mixed number.
         var acc = items.removeLast()
@@ -230,10 +308,22 @@ struct LatexParser {
             if case .number(let n) = x, n.isInteger, case .number(let f) = acc, f.num > 0,
                let v = (n.num < 0 ? (Rational(n.num * f.den - f.num, f.den)) : Rational(n.num * f.den + f.num, f.den)) {
                 acc = .number(v)
-            } else { acc = Self.mul(x, acc) }
+            } else { acc = try Self.matrixProduct(x, acc) }
         }
         return acc
     }
+
+    /// Atoms multiplied by juxtaposition, up to an operator or a function command.
+    private mutating func implicitProduct() throws -> MathExpr {
+        var items = [try postfix()]
+        while let t = peek, startsFactor(t) {
+            if case .command(let c) = t, Self.functions.contains(c) { break }
+            items.append(try postfix())
+        }
+        return items.count == 1 ? items[0] : .mul(items)
+    }
+
+    private func startsFactor(_ t: Token) -> Bool { Self.startsAtom(t) && !(absDepth > 0 && t == .op("|")) }
 
     private static func startsAtom(_ t: Token) -> Bool {
         switch t {
@@ -241,7 +331,7 @@ struct LatexParser {
         case .op(let o): return o == "(" || o == "{" || o == "[" || o == "|"
         case .command(let c):
             return !["cdot", "times", "div", "pm", "approx", "in", "cup", "le", "leq", "ge", "geq", "lt", "gt", "neq", "ne",
-                     "leqslant", "geqslant", "end", "}", "%", "circ"].contains(c)
+                     "leqslant", "geqslant", "end", "}", "%", "circ", "\\"].contains(c)
         }
     }
 
@@ -253,6 +343,13 @@ struct LatexParser {
                 if take(.command("circ")) { continue }
                 if peek == .op("{"), i + 2 < toks.count, toks[i + 1] == .command("circ"), toks[i + 2] == .op("}") {
                     i += 3; continue
+                }
+                if case .matrix(let rows) = base {
+                    // `^T` (or `^{T}`) transposes; other powers of a matrix are not supported.
+                    let braced = take(.op("{"))
+                    guard take(.letter("T")), !braced || take(.op("}")) else { throw Failure() }
+                    base = .matrix(rows[0].indices.map { j in rows.map { $0[j] } })
+                    continue
                 }
                 base = .pow(base, try exponentAtom())
             } else if take(.op("!")) {
@@ -307,7 +404,9 @@ struct LatexParser {
             let groups = try bracedElements(close: .op("}"))
             return groups.count == 1 && groups[0].count == 1 ? groups[0][0] : .finiteSet(groups.flatMap { $0 })
         case .op("|"):
+            absDepth += 1
             let e = try additive()
+            absDepth -= 1
             try expect(.op("|"))
             return .function("abs", [e])
         case .command(let c):
@@ -382,12 +481,17 @@ struct LatexParser {
         return groups
     }
 
-    private static let greek: Set<String> = [
+    /// Commands that are plain symbols (`\\varnothing` too: the reference has no empty-set meaning for it).
+    private static let symbolCommands: Set<String> = [
         "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
         "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
         "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
+        "omicron", "varsigma", "varpi", "varrho", "Pi", "Upsilon", "varnothing",
     ]
-    private static let functions: Set<String> = ["sin", "cos", "tan", "log", "ln", "exp"]
+    /// The reference's function commands; `\\f^{-1}` of a trigonometric one is its inverse.
+    private static let functions: Set<String> = ["sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
+        "arcsec", "arccsc", "arccot", "sinh", "cosh", "tanh", "log", "ln", "exp"]
+    private static let trigonometric: Set<String> = ["sin", "cos", "tan", "sec", "csc", "cot"]
 
     private mutating func command(_ c: String) throws -> MathExpr {
         switch c {
@@ -403,22 +507,33 @@ struct LatexParser {
             return .function("sqrt", [try braced()])
         case "pi": return .pi
         case "infty": return .infinity
-        case "emptyset", "varnothing": return .emptySet
+        case "emptyset": return .emptySet
         case "{":
             let groups = try bracedElements(close: .command("}"))
             return groups.isEmpty ? .emptySet : .finiteSet(groups.flatMap { $0 })
         case "begin": return try matrix()
+        case "det":
+            guard peek == .command("begin"), case .matrix(let rows) = try primary() else { throw Failure() }
+            return try Self.determinant(rows)
         case "binom":
             let n = try braced(), k = try braced()
             return .function("binom", [n, k])
         case "%": throw Failure()
         default:
-            if Self.greek.contains(c) { return .symbol(c + (try subscriptText())) }
+            if Self.symbolCommands.contains(c) { return .symbol(c + (try subscriptText())) }
             if Self.functions.contains(c) {
                 var base: MathExpr?
                 if c == "log", take(.op("_")) { base = peek == .op("{") ? try braced() : try primary() }
-                let arg = peek == .op("(") || peek == .op("{") ? try primary() : try postfix()
-                return .function(c, base.map { [arg, $0] } ?? [arg])
+                var name = c.hasPrefix("arc") ? "a" + c.dropFirst(3) : c, power: MathExpr?
+                if take(.op("^")) {
+                    let e = try exponentAtom()
+                    if e == .number(Rational(-1)), Self.trigonometric.contains(c) { name = "a" + c } else { power = e }
+                }
+                // `\\sin(x)`, `\\sin{x}`, or without parentheses the product that follows: `\\sin 2x` is sin(2x).
+                let arg = peek == .op("(") || peek == .op("{") ? try primary() : try implicitProduct()
+                // `\\log` without a base is base 10 in the reference; `\\ln` is natural.
+                let f = MathExpr.function(name, c == "log" ? [arg, base ?? .number(Rational(10))] : [arg])
+                return power.map { .pow(f, $0) } ?? f
             }
             throw Failure()
         }
@@ -430,20 +545,31 @@ struct LatexParser {
         var env = ""
         while case .letter(let l)? = peek { env += l; i += 1 }
         try expect(.op("}"))
-        guard env.hasSuffix("matrix") || env == "array" else { throw Failure() }
-        var rows: [[MathExpr]] = [[]]
-        while peek != .command("end") {
-            if take(.command("\\")) { rows.append([]); continue }
-            if take(.op("&")) { continue }
-            rows[rows.count - 1].append(try additive())
+        // The reference's lexer knows these environments; `vmatrix` is a determinant.
+        guard ["matrix", "pmatrix", "bmatrix", "vmatrix", "array"].contains(env) else { throw Failure() }
+        if env == "array" {
+            // The column specification, `{cc}` or `{c|c}`.
+            try expect(.op("{"))
+            while let t = peek, t != .op("}") { guard case .letter = t, t != .op("|") else { throw Failure() }; i += 1 }
+            try expect(.op("}"))
         }
-        i += 1
+        // Rows of `&`-separated cells, rows ended by `\\\\` (a last one may close the matrix).
+        var rows: [[MathExpr]] = [[try additive()]]
+        while true {
+            if take(.op("&")) { rows[rows.count - 1].append(try additive()); continue }
+            if take(.command("\\")) {
+                if peek == .command("end") { break }
+                rows.append([try additive()]); continue
+            }
+            break
+        }
+        try expect(.command("end"))
         try expect(.op("{"))
-        while case .letter? = peek { i += 1 }
+        var closing = ""
+        while case .letter(let l)? = peek { closing += l; i += 1 }
         try expect(.op("}"))
-        if rows.last?.isEmpty == true { rows.removeLast() }
-        guard let w = rows.first?.count, w > 0, rows.allSatisfy({ $0.count == w }) else { throw Failure() }
-        return .matrix(rows)
+        guard closing == env, rows.allSatisfy({ $0.count == rows[0].count }) else { throw Failure() }
+        return env == "vmatrix" ? try Self.determinant(rows) : .matrix(rows)
     }
 }
 

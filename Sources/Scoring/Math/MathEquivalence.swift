@@ -34,17 +34,47 @@ enum MathEquivalence {
         }
     }
 
-    /// `as_set()` for a single-variable linear bound (`x <= 3` → (-oo, 3]); others stay relations.
+    /// `as_set()` of a bound on one symbol or on its absolute value, or of an `and` of such bounds
+    /// on the same one: `x <= 3` → (-oo, 3], `-2 < x < 5` → (-2, 5), `1 <= |z| <= 3/2` →
+    /// [-3/2, -1] ∪ [1, 3/2], `x = 2` → {2}. Anything else stays a relation.
     static func relationAsSet(_ r: MathExpr) -> MathExpr? {
-        guard case .relation(let op, let l, let rhs) = r, case .symbol = l, rhs.symbols.isEmpty else { return nil }
-        switch op {
-        case "<": return .interval(.negInfinity, rhs, leftOpen: true, rightOpen: true)
-        case "<=": return .interval(.negInfinity, rhs, leftOpen: true, rightOpen: false)
-        case ">": return .interval(rhs, .infinity, leftOpen: true, rightOpen: true)
-        case ">=": return .interval(rhs, .infinity, leftOpen: false, rightOpen: true)
-        case "=": return .finiteSet([rhs])
-        default: return nil
+        let parts: [MathExpr]
+        if case .and(let xs) = r { parts = xs } else { parts = [r] }
+        var subject: MathExpr?, lo: (MathExpr, Bool)?, hi: (MathExpr, Bool)?
+        for part in parts {
+            guard case .relation(var op, var l, var rhs) = part else { return nil }
+            // `3 > x` is `x < 3`.
+            if l.symbols.isEmpty, let f = ["<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "="][op] { (l, rhs, op) = (rhs, l, f) }
+            guard rhs.symbols.isEmpty, subject == nil || subject == l else { return nil }
+            if case .function("abs", let xs) = l, xs.count == 1, case .symbol = xs[0] { subject = l }
+            else if case .symbol = l { subject = l } else { return nil }
+            if op == "=" {
+                guard parts.count == 1, case .symbol = l else { return nil }
+                return .finiteSet([rhs])
+            }
+            switch op {
+            case "<", "<=": guard hi == nil else { return nil }; hi = (rhs, op == "<")
+            case ">", ">=": guard lo == nil else { return nil }; lo = (rhs, op == ">")
+            default: return nil
+            }
         }
+        if case .function = subject {
+            // |x| between a > 0 and b: the two mirrored pieces.
+            let a = lo.flatMap { $0.0.value([:]) }, b = hi.flatMap { $0.0.value([:]) }
+            if let (l, lOpen) = lo, let a, a > 0 {
+                let right = MathExpr.interval(l, hi?.0 ?? .infinity, leftOpen: lOpen, rightOpen: hi?.1 ?? true)
+                let left = MathExpr.interval(hi.map { MathExpr.negate($0.0) } ?? .negInfinity, MathExpr.negate(l),
+                                             leftOpen: hi?.1 ?? true, rightOpen: lOpen)
+                if let b, b <= a { return nil }
+                return .union([left, right])
+            }
+            guard lo == nil, let (h, hOpen) = hi, let b, b > 0 else { return nil }
+            return .interval(MathExpr.negate(h), h, leftOpen: hOpen, rightOpen: hOpen)
+        }
+        if let (l, _) = lo, let (h, _) = hi {
+            guard let a = l.value([:]), let b = h.value([:]), a < b else { return nil }
+        }
+        return .interval(lo?.0 ?? .negInfinity, hi?.0 ?? .infinity, leftOpen: lo?.1 ?? true, rightOpen: hi?.1 ?? true)
     }
 
     /// `sympy_str_eq`: the same value after `doit()` — exact numbers compare by value when both or
@@ -52,7 +82,14 @@ enum MathEquivalence {
     static func structurallyEqual(_ a: MathExpr, _ b: MathExpr) -> Bool {
         if a == b { return true }
         if let x = a.exact, let y = b.exact, a.containsFloat == b.containsFloat { return x == y }
-        return false
+        // The printed forms: `\text{5}` is the symbol named 5, which prints as the number 5 does.
+        return evaluatedString(a) == evaluatedString(b)
+    }
+
+    /// `str(x.doit())`: an exact rational prints as its value.
+    static func evaluatedString(_ x: MathExpr) -> String {
+        if !x.containsFloat, let r = x.exact { return MathPrinter.string(.number(r)) }
+        return MathPrinter.string(x)
     }
 
     static func relationsEqual(_ g: MathExpr, _ p: MathExpr, _ precision: Int) -> Bool {
@@ -76,7 +113,14 @@ enum MathEquivalence {
             return alo == blo && aro == bro && equal(al, bl, precision: precision) && equal(ah, bh, precision: precision)
         }
         if case .union(let xs) = a, case .union(let ys) = b {
-            return xs.count == ys.count && zip(xs, ys).allSatisfy { equal($0, $1, precision: precision) }
+            // sympy orders a union's parts: written in any order, the same parts are the same set.
+            guard xs.count == ys.count else { return false }
+            var rest = ys
+            for x in xs {
+                guard let k = rest.firstIndex(where: { equal(x, $0, precision: precision) }) else { return false }
+                rest.remove(at: k)
+            }
+            return true
         }
         if a == .emptySet || b == .emptySet { return a == b || isEmptyFinite(a) && isEmptyFinite(b) }
         if let xs = elements(a), let ys = elements(b) {
@@ -117,7 +161,8 @@ enum MathEquivalence {
     static func deepCompare(_ a: MathExpr, _ xs: [MathExpr], _ b: MathExpr, _ ys: [MathExpr], _ precision: Int) -> Bool {
         guard xs.count == ys.count else { return false }
         var gx = xs, py = ys
-        if case .finiteSet = a { gx = sorted(xs) ; if case .finiteSet = b { py = sorted(ys) } }
+        // A gold set orders both sides (the reference's `ordered` on each, a tuple prediction too).
+        if case .finiteSet = a { gx = sorted(xs); py = sorted(ys) }
         else if case .finiteSet = b { py = isTuple(a) ? ys : sorted(ys) }
         return zip(gx, py).allSatisfy { equal($0, $1, precision: precision) }
     }
@@ -130,6 +175,44 @@ enum MathEquivalence {
             return (1, 0, MathPrinter.string(v))
         }
         return xs.sorted { key($0) < key($1) }
+    }
+
+    /// sympy's `ordered()`, which `And` applies to its arguments: by node count (a Float counts
+    /// one half), then by `default_sort_key` — the class name of a relation, then its sides, a
+    /// number before a symbol before a sum before a function. Comparing two chains pairs their
+    /// relations in this order, so `1 <= |z| <= 1.5` and `1 <= |z| <= 3/2` pair differently, as in
+    /// the reference. Sides that are neither numbers nor symbols are ordered by their printed form.
+    static func sympyOrdered(_ xs: [MathExpr]) -> [MathExpr] {
+        func nodes(_ x: MathExpr) -> Double {
+            switch x {
+            case .float, .approx: return 0.5
+            case .add(let ys), .mul(let ys), .function(_, let ys), .and(let ys), .tuple(let ys), .finiteSet(let ys), .union(let ys):
+                return 1 + ys.reduce(0) { $0 + nodes($1) }
+            case .pow(let a, let b), .relation(_, let a, let b), .interval(let a, let b, _, _): return 1 + nodes(a) + nodes(b)
+            default: return 1
+            }
+        }
+        func side(_ x: MathExpr) -> (Int, Double, String) {
+            switch x {
+            case .number, .float, .approx: return (1, x.value([:]) ?? 0, "")
+            case .symbol(let s): return (2, 0, s)
+            case .add: return (3, 0, MathPrinter.string(x))
+            case .function(let f, _): return (4, 0, f)
+            default: return (5, 0, MathPrinter.string(x))
+            }
+        }
+        let names = ["=": "Equality", "!=": "Unequality", "<": "StrictLessThan", "<=": "LessThan",
+                     ">": "StrictGreaterThan", ">=": "GreaterThan"]
+        func key(_ x: MathExpr) -> (Double, String, (Int, Double, String), (Int, Double, String)) {
+            guard case .relation(let op, let a, let b) = x else { return (nodes(x), MathPrinter.string(x), (9, 0, ""), (9, 0, "")) }
+            return (nodes(x), names[op] ?? op, side(a), side(b))
+        }
+        return xs.sorted { a, b in
+            let (x, y) = (key(a), key(b))
+            if x.0 != y.0 { return x.0 < y.0 }
+            if x.1 != y.1 { return x.1 < y.1 }
+            return x.2 != y.2 ? x.2 < y.2 : x.3 < y.3
+        }
     }
 
     // MARK: symbols

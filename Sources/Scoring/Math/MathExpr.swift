@@ -106,6 +106,8 @@ indirect enum MathExpr: Sendable, Equatable {
         return .mul([.number(Rational(-1)), x])
     }
 
+    var isMatrix: Bool { if case .matrix = self { return true }; return false }
+
     var isSet: Bool {
         switch self { case .finiteSet, .interval, .union, .emptySet: return true; default: return false }
     }
@@ -192,6 +194,13 @@ indirect enum MathExpr: Sendable, Equatable {
         case .function("factorial", let xs):
             guard let v = xs.first?.exact, v.isInteger, v.num >= 0, v.num <= 20 else { return nil }
             return Rational((1...Swift.max(1, v.num)).reduce(1, *))
+        case .function("binom", let xs):
+            // sympy evaluates `binomial` of integers.
+            guard let n = xs[0].exact, let k = xs[1].exact, n.isInteger, k.isInteger, n.num >= 0, n.num <= 60 else { return nil }
+            guard k.num >= 0, k.num <= n.num else { return Rational(0) }
+            var r = Rational(1)
+            for j in 0..<k.num { guard let x = r * Rational(n.num - j), let y = Rational(x.num, x.den * (j + 1)) else { return nil }; r = y }
+            return r
         case .function("abs", let xs):
             guard let v = xs.first?.exact else { return nil }
             return v.num < 0 ? v.negated : v
@@ -233,6 +242,18 @@ indirect enum MathExpr: Sendable, Equatable {
             case "sin": v = sin(x)
             case "cos": v = cos(x)
             case "tan": v = tan(x)
+            case "sec": v = 1 / cos(x)
+            case "csc": v = 1 / sin(x)
+            case "cot": v = 1 / tan(x)
+            case "asin": v = asin(x)
+            case "acos": v = acos(x)
+            case "atan": v = atan(x)
+            case "asec": v = acos(1 / x)
+            case "acsc": v = asin(1 / x)
+            case "acot": v = atan(1 / x)
+            case "sinh": v = sinh(x)
+            case "cosh": v = cosh(x)
+            case "tanh": v = tanh(x)
             case "log", "ln": v = xs.count == 2 ? (xs[1].value(env).map { log(x) / log($0) } ?? .nan) : log(x)
             case "exp": v = exp(x)
             case "factorial": v = tgamma(x + 1)

@@ -48,22 +48,37 @@ struct MathExtraction: Sendable {
     /// saves a regex scan of the whole text, most of `score`'s time.
     static func run(_ text: String, _ gated: [GatedPattern]) -> [any Answer] {
         var folded: String?
-        let active = gated.filter { g in
-            switch g.needle {
-            case nil: return true
-            case .exact(let n)?: return text.includes(n)
-            case .caseless(let n)?:
-                if folded == nil { folded = text.asciiCaseFolded }
-                return folded!.includes(n)
-            }
-        }
+        let active = gated.filter { admits($0.needle, text, folded: &folded) }
         return TargetExtraction.extract(text, patterns: active.map(\.pattern))
+    }
+
+    static func admits(_ needle: Needle?, _ text: String) -> Bool {
+        var folded: String?
+        return admits(needle, text, folded: &folded)
+    }
+
+    /// Whether `text` has what the pattern needs; `folded` caches the case-folded text.
+    static func admits(_ needle: Needle?, _ text: String, folded: inout String?) -> Bool {
+        switch needle {
+        case nil: return true
+        case .exact(let n)?: return text.includes(n)
+        case .caseless(let n)?:
+            if folded == nil { folded = text.asciiCaseFolded }
+            return folded!.includes(n)
+        case .closedBox?:
+            guard let open = text.utf8Occurrences(of: "\\boxed{", limit: 1).first else { return false }
+            return text.utf8.lastIndex(of: UInt8(ascii: "}")).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) >= open + 8 } ?? false
+        }
     }
 
     // MARK: patterns
 
-    /// A literal a pattern cannot match without: exact, or under `(?i:…)` (lowercase ASCII).
-    enum Needle: Sendable { case exact(String), caseless(String) }
+    /// What a pattern cannot match without: a literal, exact or under `(?i:…)` (lowercase ASCII);
+    /// or, for `\\boxed{.+}`, a `}` at least one character after the first `\\boxed{`. That one is
+    /// exact and what keeps the pattern linear: with such a `}` the first `\\boxed{` matches (to
+    /// the last `}`), without one no `\\boxed{` can, and the regex would otherwise rescan the rest
+    /// of the text from every `\\boxed{` to find that out.
+    enum Needle: Sendable { case exact(String), caseless(String), closedBox }
     struct GatedPattern: Sendable { var pattern: ExtractionPattern, needle: Needle? }
 
     private struct Key: Hashable { var targets: MathTargets, language: String, precision: Int }
@@ -160,7 +175,7 @@ struct MathExtraction: Sendable {
         }
         out += [("\(answer)\(colon).{0,50}?\(envs)", 100, word), ("\(answer).{0,50}?\(envs)", 200, word), (envs, 300, nil)]
         if boxedPriority >= 0 {
-            out += [(chain(boxed: true), boxedPriority, boxed), (#"(?P<firstlatexBoxed>\\boxed{.+})"#, boxedPriority, boxed)]
+            out += [(chain(boxed: true), boxedPriority, boxed), (#"(?P<firstlatexBoxed>\\boxed{.+})"#, boxedPriority, .closedBox)]
         }
         return out
     }

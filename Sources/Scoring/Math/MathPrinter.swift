@@ -39,9 +39,10 @@ enum MathPrinter {
         case .finiteSet(let xs): return "{" + MathEquivalence.sorted(MathEquivalence.dedup(xs)).map(string).joined(separator: ", ") + "}"
         case .tuple(let xs): return "(" + xs.map(string).joined(separator: ", ") + (xs.count == 1 ? ",)" : ")")
         case .interval(let l, let h, let lo, let ro):
-            let kind = lo && ro ? ".open" : lo ? ".Lopen" : ro ? ".Ropen" : ""
-            let lo2 = l == .negInfinity ? "-oo" : string(l), hi2 = string(h)
-            return "Interval\(l == .negInfinity || h == .infinity ? "" : kind)(\(lo2), \(hi2))"
+            // sympy's `_print_Interval`: an infinite end is open and does not name the kind.
+            let lInf = l == .negInfinity, hInf = h == .infinity
+            let kind = lInf && hInf || lInf && !ro || hInf && !lo || !lo && !ro ? "" : lo && ro ? ".open" : lo ? ".Lopen" : ".Ropen"
+            return "Interval\(kind)(\(lInf ? "-oo" : string(l)), \(string(h)))"
         case .union(let xs): return "Union(" + xs.map(string).joined(separator: ", ") + ")"
         case .matrix(let rows): return "Matrix([" + rows.map { "[" + $0.map(string).joined(separator: ", ") + "]" }.joined(separator: ", ") + "])"
         case .emptySet: return "EmptySet"
