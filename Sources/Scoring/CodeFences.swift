@@ -1,9 +1,9 @@
 /// The contents of every fenced code block of a Markdown text, in document order, exactly as
 /// markdown-it-py 4.0.0's `MarkdownIt()` (CommonMark preset) gives the `content` of its `fence`
 /// tokens — the reference's code extraction. A port of markdown-it's block rules that decide
-/// where fences are: indented code, fences, block quotes, thematic breaks, lists, HTML blocks,
-/// ATX and setext headings and paragraphs (link reference definitions are read as paragraphs).
-/// Indexing is by Unicode scalar, as Python indexes `str`.
+/// where fences are: indented code, fences, block quotes, thematic breaks, lists, link reference
+/// definitions, HTML blocks, ATX and setext headings and paragraphs. Indexing is by Unicode
+/// scalar, as Python indexes `str`.
 public enum CodeFences {
     public static func contents(of text: String) -> [String] {
         var src: [Unicode.Scalar] = []
@@ -39,8 +39,8 @@ private func isPyWhitespace(_ c: Unicode.Scalar) -> Bool {
     }
 }
 
-private enum Parent { case root, paragraph, list, blockquote }
-private enum Rule { case code, fence, blockquote, hr, list, html, heading, lheading, paragraph }
+private enum Parent { case root, paragraph, list, blockquote, reference }
+private enum Rule { case code, fence, blockquote, hr, list, reference, html, heading, lheading, paragraph }
 
 private let blockNames: Set<String> = Set("""
     address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt \
@@ -61,7 +61,8 @@ private struct BlockState {
     var level = 0
     var fences: [[Unicode.Scalar]] = []
 
-    static let rules: [Rule] = [.code, .fence, .blockquote, .hr, .list, .html, .heading, .lheading, .paragraph]
+    static let rules: [Rule] = [.code, .fence, .blockquote, .hr, .list, .reference, .html, .heading, .lheading, .paragraph]
+    /// What ends a paragraph, and also a reference definition's continuation lines.
     static let paragraphTerminators: [Rule] = [.fence, .blockquote, .hr, .list, .html, .heading]
     static let listTerminators: [Rule] = [.fence, .blockquote, .hr]
     static let blockquoteTerminators: [Rule] = [.fence, .blockquote, .hr, .list, .html, .heading]
@@ -103,7 +104,7 @@ private struct BlockState {
         while l < lineMax, bMarks[l] + tShift[l] >= eMarks[l] { l += 1 }
         return l
     }
-    func skipSpaces(_ p: Int) -> Int { var p = p; while isSpace(ch(p)) { p += 1 }; return p }
+    func skipSpaces(_ p: Int) -> Int { spacesEnd(src, p) }
     func skipChars(_ p: Int, _ c: Unicode.Scalar) -> Int { var p = p; while ch(p) == c { p += 1 }; return p }
     func skipSpacesBack(_ p: Int, _ min: Int) -> Int {
         var p = p
@@ -165,6 +166,7 @@ private struct BlockState {
         case .blockquote: return blockquote(start, end, silent)
         case .hr: return hr(start, silent)
         case .list: return list(start, end, silent)
+        case .reference: return reference(start)
         case .html: return html(start, end, silent)
         case .heading: return heading(start, silent)
         case .lheading: return lheading(start, end)
@@ -297,6 +299,97 @@ private struct BlockState {
         line = next
         parentType = old
         return true
+    }
+
+    // MARK: link reference definitions
+
+    /// `[label]: destination "title"`, possibly over several lines. It makes no token, but the
+    /// lines it takes are not a paragraph: the next line starts a block of its own. Reference
+    /// definitions interrupt nothing, so this never runs silently.
+    mutating func reference(_ start: Int) -> Bool {
+        var pos = bMarks[start] + tShift[start]
+        var nextLine = start + 1
+        if isCodeBlock(start) || ch(pos) != "[" { return false }
+        var s = Array(src[pos..<Swift.min(eMarks[start] + 1, src.count)])
+        func append(_ next: ArraySlice<Unicode.Scalar>) { s += next; nextLine += 1 }
+
+        var labelEnd: Int?
+        pos = 1
+        while pos < s.count {
+            let c = s[pos]
+            if c == "[" { return false }
+            if c == "]" { labelEnd = pos; break }
+            if c == "\n" {
+                if let l = referenceLine(nextLine) { append(l) }
+            } else if c == "\\" {
+                pos += 1
+                if pos < s.count, s[pos] == "\n", let l = referenceLine(nextLine) { append(l) }
+            }
+            pos += 1
+        }
+        guard let labelEnd, labelEnd + 1 < s.count, s[labelEnd + 1] == ":" else { return false }
+
+        // Spaces and at most the line breaks that continuation lines allow, before and after the
+        // destination.
+        func skipWhitespace(_ from: Int) -> Int {
+            var p = from
+            while p < s.count {
+                if s[p] == "\n" {
+                    if let l = referenceLine(nextLine) { append(l) }
+                } else if !isSpace(s[p]) {
+                    break
+                }
+                p += 1
+            }
+            return p
+        }
+        pos = skipWhitespace(labelEnd + 2)
+        guard let dest = linkDestination(s, pos), linkAllowed(s[dest.content]) else { return false }
+        pos = dest.end
+        let destEndPos = pos, destEndLineNo = nextLine
+        let beforeTitle = pos
+        pos = skipWhitespace(pos)
+        var title = linkTitle(s, pos, nil)
+        while title.canContinue {
+            guard let l = referenceLine(nextLine) else { break }
+            pos = s.count
+            append(l)
+            title = linkTitle(s, pos, title)
+        }
+        var hasTitle = false
+        if pos < s.count, beforeTitle != pos, title.ok {
+            hasTitle = !title.empty
+            pos = title.end
+        } else {
+            pos = destEndPos
+            nextLine = destEndLineNo
+        }
+        pos = spacesEnd(s, pos)
+        if pos < s.count, s[pos] != "\n", hasTitle {
+            // Text after the title: still a definition without the title, if the line ends there.
+            pos = spacesEnd(s, destEndPos)
+            nextLine = destEndLineNo
+        }
+        if pos < s.count, s[pos] != "\n" { return false }
+        // The label, trimmed and case-folded, must not be empty.
+        if s[1..<labelEnd].allSatisfy(isPyWhitespace) { return false }
+        line = nextLine
+        return true
+    }
+
+    /// The next line of a reference definition (from its first non-space, with its newline), or
+    /// nil where the definition must end: the end, an empty line, or a block that interrupts a
+    /// paragraph. Lazy lines (indented as code, or continuing a block quote) always continue.
+    mutating func referenceLine(_ l: Int) -> ArraySlice<Unicode.Scalar>? {
+        if l >= lineMax || isEmpty(l) { return nil }
+        if !isCodeBlock(l) && sCount[l] >= 0 {
+            let old = parentType
+            parentType = .reference
+            let ends = terminates(Self.paragraphTerminators, l, lineMax)
+            parentType = old
+            if ends { return nil }
+        }
+        return src[(bMarks[l] + tShift[l])..<Swift.min(eMarks[l] + 1, src.count)]
     }
 
     // MARK: HTML blocks
@@ -618,4 +711,161 @@ private struct BlockState {
         parentType = oldParent
         return true
     }
+}
+
+// MARK: link destinations and titles, as markdown-it's helpers parse them
+
+/// The position after the spaces and tabs from `p`.
+private func spacesEnd(_ s: [Unicode.Scalar], _ p: Int) -> Int {
+    var p = p
+    while p < s.count, isSpace(s[p]) { p += 1 }
+    return p
+}
+
+/// `<…>` or a run without spaces or control characters and with balanced parentheses (at most
+/// 32 deep): the end position and the raw content, or nil.
+private func linkDestination(_ s: [Unicode.Scalar], _ start: Int) -> (end: Int, content: Range<Int>)? {
+    var pos = start
+    if pos < s.count, s[pos] == "<" {
+        pos += 1
+        while pos < s.count {
+            let c = s[pos]
+            if c == "\n" || c == "<" { return nil }
+            if c == ">" { return (pos + 1, (start + 1)..<pos) }
+            if c == "\\", pos + 1 < s.count { pos += 2; continue }
+            pos += 1
+        }
+        return nil
+    }
+    var level = 0
+    while pos < s.count {
+        let c = s[pos]
+        if c == " " || c.value < 0x20 || c.value == 0x7F { break }
+        if c == "\\", pos + 1 < s.count {
+            if s[pos + 1] == " " { break }
+            pos += 2
+            continue
+        }
+        if c == "(" {
+            level += 1
+            if level > 32 { return nil }
+        }
+        if c == ")" {
+            if level == 0 { break }
+            level -= 1
+        }
+        pos += 1
+    }
+    if pos == start || level != 0 { return nil }
+    return (pos, start..<pos)
+}
+
+/// A link title's parse state: `"…"`, `'…'` or `(…)`, which in a reference definition may go on
+/// over the next lines (`canContinue`). Only whether its text is empty matters here.
+private struct LinkTitle {
+    var ok = false, canContinue = false, empty = true
+    var end = 0
+    var marker: Unicode.Scalar = "\0"
+}
+
+private func linkTitle(_ s: [Unicode.Scalar], _ from: Int, _ previous: LinkTitle?) -> LinkTitle {
+    var start = from, pos = from
+    var t = LinkTitle()
+    if let previous {
+        t.empty = previous.empty
+        t.marker = previous.marker
+    } else {
+        guard pos < s.count else { return t }
+        let m = s[pos]
+        guard m == "\"" || m == "'" || m == "(" else { return t }
+        start += 1
+        pos += 1
+        t.marker = m == "(" ? ")" : m
+    }
+    while pos < s.count {
+        let c = s[pos]
+        if c == t.marker {
+            t.end = pos + 1
+            t.empty = t.empty && pos == start
+            t.ok = true
+            return t
+        }
+        if c == "(" && t.marker == ")" { return LinkTitle() }
+        if c == "\\", pos + 1 < s.count { pos += 1 }
+        pos += 1
+    }
+    t.canContinue = true
+    t.empty = t.empty && pos == start
+    return t
+}
+
+/// markdown-it's validateLink after normalizeLink and unescapeAll: no `javascript:`, `vbscript:`,
+/// `file:` or `data:` (except `data:image/gif|png|jpeg|webp;`) once the destination is unescaped
+/// and trimmed. URL normalization only percent-encodes characters that would end those prefixes
+/// anyway, so the check reads the unescaped text (checked against markdown-it-py on 300,000
+/// generated destinations).
+private func linkAllowed(_ raw: ArraySlice<Unicode.Scalar>) -> Bool {
+    var text = unescapedForLinkCheck(raw)[...]
+    while let c = text.first, isPyWhitespace(c) { text.removeFirst() }
+    let lower = String(String.UnicodeScalarView(text.prefix(32).map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }))
+    guard ["vbscript:", "javascript:", "file:", "data:"].contains(where: lower.hasPrefix) else { return true }
+    return ["gif", "png", "jpeg", "webp"].contains { lower.hasPrefix("data:image/\($0);") }
+}
+
+/// Named entities whose value can take part in that check (letters, `:`, `/`, `;`, white space).
+/// Every other entity decodes to a character that ends a prefix match, as an undecoded `&` does,
+/// so it is left as it is.
+private let linkCheckEntities: [String: String] = [
+    "colon": ":", "sol": "/", "semi": ";", "fjlig": "fj", "Tab": "\t", "NewLine": "\n", "nbsp": "\u{A0}",
+    "NonBreakingSpace": "\u{A0}", "ensp": "\u{2002}", "emsp": "\u{2003}", "emsp13": "\u{2004}",
+    "emsp14": "\u{2005}", "numsp": "\u{2007}", "puncsp": "\u{2008}", "thinsp": "\u{2009}",
+    "ThinSpace": "\u{2009}", "hairsp": "\u{200A}", "VeryThinSpace": "\u{200A}", "MediumSpace": "\u{205F}",
+    "ThickSpace": "\u{205F}\u{200A}",
+]
+
+private let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
+
+/// unescapeAll for the link check: backslash escapes of ASCII punctuation, numeric character
+/// references (valid code points only) and the entities above.
+private func unescapedForLinkCheck(_ raw: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar] {
+    let s = Array(raw)
+    var out: [Unicode.Scalar] = []
+    var i = 0
+    func alnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) }
+    while i < s.count {
+        let c = s[i]
+        if c == "\\", i + 1 < s.count, asciiPunctuation.contains(s[i + 1]) {
+            out.append(s[i + 1])
+            i += 2
+            continue
+        }
+        if c == "&", i + 1 < s.count, s[i + 1] == "#" || (s[i + 1].isASCII && s[i + 1].properties.isAlphabetic) {
+            var j = i + 2
+            while j < s.count, j - (i + 1) < 32, alnum(s[j]) { j += 1 }
+            if j < s.count, s[j] == ";", j - (i + 1) >= 2 {
+                let name = String(String.UnicodeScalarView(s[(i + 1)..<j]))
+                if let v = linkCheckEntities[name] ?? numericReference(name) {
+                    out += v.unicodeScalars
+                    i = j + 1
+                    continue
+                }
+            }
+        }
+        out.append(c)
+        i += 1
+    }
+    return out
+}
+
+/// `#123` or `#x1F` (1 to 8 digits) naming a code point HTML allows, as a string.
+private func numericReference(_ name: String) -> String? {
+    var digits = name.dropFirst()
+    var radix = 10
+    if digits.first == "x" || digits.first == "X" { digits = digits.dropFirst(); radix = 16 }
+    guard name.first == "#", (1...8).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isHexDigit && (radix == 16 || $0.isNumber) }),
+          let c = UInt32(digits, radix: radix) else { return nil }
+    let invalid = (0xD800...0xDFFF).contains(c) || (0xFDD0...0xFDEF).contains(c) || c & 0xFFFF >= 0xFFFE
+        || c <= 0x08 || c == 0x0B || (0x0E...0x1F).contains(c) || (0x7F...0x9F).contains(c) || c > 0x10FFFF
+    guard !invalid, let scalar = Unicode.Scalar(c) else { return nil }
+    return String(Character(scalar))
 }
