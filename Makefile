@@ -69,11 +69,13 @@ $(addprefix $(BIN)/,$(TOOLS)) &: Package.swift $(shell find Sources -name '*.swi
 	@# Static Foundation's linker warning about mktemp is noise we cannot act on.
 	swift build -c release --static-swift-stdlib 2>&1 | grep -v -e "the use of .mktemp. is dangerous" -e "^/opt/swift/.*libFoundationEssentials.a"
 
+# The tools, the wrappers that need no checkout (serve-vllm, status), and share/evalpipe/tasks and
+# share/evalpipe/conf with their subfolders: the tools look there when ./tasks or ./conf is absent.
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/evalpipe/tasks/samples
-	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 tasks/*.yaml $(DESTDIR)$(PREFIX)/share/evalpipe/tasks/
-	install -m 644 tasks/samples/* $(DESTDIR)$(PREFIX)/share/evalpipe/tasks/samples/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/evalpipe
+	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) bin/serve-vllm bin/status $(DESTDIR)$(PREFIX)/bin/
+	cp -R tasks conf $(DESTDIR)$(PREFIX)/share/evalpipe/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/evalpipe
 
 # The integration tests need the real small model server: set it up (cached) first.
 # The oracle venv holds the reference's Python libraries, for differential tests only.
@@ -98,7 +100,7 @@ clean:
 submit: build check-model
 	@test -n "$(SERVICE)" -a -n "$(NODE)" || { echo "usage: make submit MODEL=… SERVICE=tsubame|abci|slurm|local NODE=… [SETTINGS=…] [RUN_TASKS=a,b|SUITE=…]" >&2; exit 2; }
 	EVALPIPE_BIN=$(BIN) bin/submit --service $(SERVICE) --node $(NODE) --model $(call quote,$(MODEL)) \
-	  --custom-settings $(SETTINGS) --results $(RESULTS) $(if $(RUN_TASKS),--tasks $(RUN_TASKS),--suite $(SUITE)) \
+	  --custom-settings $(call quote,$(SETTINGS)) --results $(call quote,$(RESULTS)) $(if $(RUN_TASKS),--tasks $(call quote,$(RUN_TASKS)),--suite $(call quote,$(SUITE))) \
 	  $(call opt,--profile,$(PROFILE)) $(call opt,--data,$(DATA)) $(call opt,--limit,$(LIMIT))
 
 # Every benchmark of conf/suites/$(SUITE).yaml in order, then $(RUN)/aggregated_results.json.

@@ -18,7 +18,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Execution", ["EvalCore", "CZlib"]),
     ("Scoring", ["EvalCore", "Execution"]),
     ("Aggregation", ["EvalCore"]),
-    ("Jobs", ["EvalCore", yams]),
+    ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
 ]
 
@@ -45,6 +45,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("AggregationTests", ["Aggregation"]),
     ("JobsTests", ["Jobs"]),
     ("TaskFileTests", ["Hub", "Jobs", "Prompting", "Scoring"]),
+    ("FuzzTests", ["EvalCore", "HTTP", "Prompting", "Reasoning", "Scoring", "Aggregation"]),
     ("IntegrationTests", ["EvalCore"]),
 ]
 

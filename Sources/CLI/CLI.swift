@@ -16,7 +16,7 @@ extension ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }
-            Log.line(fullMessage(for: error))
+            Log.raw(fullMessage(for: error) + "\n")  // usage errors are several lines by design
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

@@ -18,18 +18,34 @@ public final class LineReader {
     /// True when the last line returned had no terminating newline (a torn write).
     public private(set) var lastLineUnterminated = false
 
-    public init(fd: Int32, ownsFD: Bool = false) { self.fd = fd; self.ownsFD = ownsFD }
+    /// Named in read errors.
+    private let name: String?
 
+    public init(fd: Int32, ownsFD: Bool = false, name: String? = nil) { self.fd = fd; self.ownsFD = ownsFD; self.name = name }
+
+    /// Files, pipes and devices; a directory is refused by name (read(2) would only say EISDIR).
     public convenience init(path: String) throws {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw EvalError("cannot open: \(String(cString: strerror(errno)))", file: path) }
-        self.init(fd: fd, ownsFD: true)
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw EvalError("is a directory", file: path, hint: "give the JSON Lines file inside it, e.g. \(path)/scored.jsonl")
+        }
+        self.init(fd: fd, ownsFD: true, name: path)
     }
 
     deinit { if ownsFD { close(fd) } }
 
     /// The next line without its newline (and without a trailing CR), or nil at end of input.
+    /// A UTF-8 byte order mark before the first line is dropped (Windows editors write one).
     public func next() throws -> ArraySlice<UInt8>? {
+        guard var line = try nextRaw() else { return nil }
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+        return line
+    }
+
+    private func nextRaw() throws -> ArraySlice<UInt8>? {
         while true {
             if let nl = newline() {
                 var end = nl
@@ -67,7 +83,7 @@ public final class LineReader {
         repeat {
             n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         } while n < 0 && errno == EINTR
-        if n < 0 { throw EvalError("read failed: \(String(cString: strerror(errno)))") }
+        if n < 0 { throw EvalError("read failed: \(String(cString: strerror(errno)))", file: name) }
         if n == 0 { eof = true }
         buffer.append(contentsOf: chunk[0..<n])
     }
@@ -107,21 +123,27 @@ public final class RecordReader: Sequence, IteratorProtocol {
             if current == nil {
                 guard !pending.isEmpty else { return nil }
                 let p = pending.removeFirst()
-                current = p == "-" ? ("stdin", LineReader(fd: 0)) : (p, try LineReader(path: p))
+                current = p == "-" ? ("stdin", LineReader(fd: 0, name: "stdin")) : (p, try LineReader(path: p))
             }
             let (name, reader) = current!
             guard let line = try reader.next() else { current = nil; continue }
             if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             let value: JSONValue
             do { value = try JSON.decode(line) } catch {
-                throw EvalError(JSON.describe(error), file: name, line: reader.lineNumber,
-                                hint: reader.lastLineUnterminated ? "the last line is cut short: was the writer killed?" : nil)
+                throw EvalError(JSON.describe(error), file: name, line: reader.lineNumber, hint: Self.hint(line, reader))
             }
             guard case .object(let o) = value else {
                 throw EvalError("expected a JSON object, found \(value.kindName)", file: name, line: reader.lineNumber)
             }
             return SourcedRecord(fields: o, file: name, line: reader.lineNumber)
         }
+    }
+
+    /// What probably went wrong with a line that does not parse.
+    static func hint(_ line: ArraySlice<UInt8>, _ reader: LineReader) -> String? {
+        // A CR inside the line: a file with classic Mac line endings reads as one long line.
+        if line.contains(0x0D) { return "lines end in a bare CR: convert them with tr '\\r' '\\n'" }
+        return reader.lastLineUnterminated ? "the last line is cut short: was the writer killed?" : nil
     }
 }
 
@@ -130,7 +152,7 @@ extension JSONValue {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .int, .double: return "a number"
+        case .int, .bigInt, .double: return "a number"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"
@@ -160,17 +182,9 @@ public final class RecordWriter {
     }
 
     public func flush() throws {
-        var off = 0
-        while off < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let msg = String(cString: strerror(errno))
-                buffer.removeAll()
-                throw EvalError("write failed: \(msg)")
-            }
-            off += n
+        defer { buffer.removeAll(keepingCapacity: true) }
+        do { try StandardStream.write(fd, &buffer) } catch let e as EvalError {
+            throw EvalError(e.message, file: fd == 1 ? "stdout" : nil)
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -5,8 +5,9 @@ import Glibc
 /// A strict RFC 8259 parser from UTF-8 bytes to `JSONValue`, written for speed on pipeline records
 /// (Foundation's JSONDecoder was most of call-model's CPU time).
 ///
-/// - Integers that fit Int64 become `.int`, every other number `.double` (correctly rounded).
-///   A number too large for a Double is an error, not infinity: JSON has no infinity to write back.
+/// - Integers that fit Int64 become `.int`, larger ones `.bigInt` (their exact digits, as Python
+///   keeps them), every other number `.double` (correctly rounded). A fraction or exponent too
+///   large for a Double is an error, not infinity: JSON has no infinity to write back.
 /// - Duplicate keys: the last one wins, as in Python's `json` (the reference's language).
 /// - Rejected: invalid UTF-8, lone surrogate escapes, raw control characters in strings, trailing
 ///   commas, leading zeros, NaN/Infinity, anything after the value, nesting deeper than 512.
@@ -279,6 +280,7 @@ struct JSONParser {
             if a != .min { return .int(-a) }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+        if integral { return .bigInt(text) }
         guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
         return .double(d)
     }

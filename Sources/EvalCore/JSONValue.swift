@@ -6,6 +6,9 @@ public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// An integer beyond Int64, as its decimal text: Python's int keeps any size, so a pass-through
+    /// key such as a 128-bit id comes out as it went in.
+    case bigInt(String)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -33,6 +36,7 @@ extension JSONValue: Codable {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
         case .int(let i): try c.encode(i)
+        case .bigInt(let s): try c.encode(Double(s) ?? 0)
         case .double(let d):
             // NaN/inf are not JSON; a metric that produced one is written as null, not a crash.
             if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
@@ -72,6 +76,7 @@ public extension JSONValue {
     var double: Double? {
         switch self {
         case .int(let i): return Double(i)
+        case .bigInt(let s): return Double(s)
         case .double(let d): return d
         default: return nil
         }
@@ -84,6 +89,7 @@ public extension JSONValue {
         case .null: return ""
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
+        case .bigInt(let s): return s
         case .double(let d): return String(d)
         case .string(let s): return s
         case .array, .object: return JSON.encodeString(self)

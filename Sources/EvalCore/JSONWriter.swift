@@ -10,6 +10,7 @@ struct JSONWriter {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): writeInt(i)
+        case .bigInt(let s): out.append(contentsOf: s.utf8)
         case .double(let d): writeDouble(d)
         case .string(let s): writeString(s)
         case .array(let a):

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A model's profile, `conf/models/<publisher>/<model>.yaml`: named custom settings (`default`,
 /// `reasoning`, `code`, …), each saying how to serve the model and how to ask it. Every key is
@@ -104,7 +103,7 @@ public struct ModelProfile: Decodable, Sendable {
             throw EvalError("cannot read model profile", file: path, hint: "profiles live in conf/models/<publisher>/<model>.yaml")
         }
         do {
-            var p = try YAMLDecoder().decode(ModelProfile.self, from: text)
+            var p = try StrictYAML.decode(ModelProfile.self, from: text, file: path)
             p.path = path
             return p
         } catch {

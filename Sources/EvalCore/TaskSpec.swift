@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A benchmark, as declared by one `tasks/<name>.yaml`. Every key is known: a typo is an error
 /// naming the file and the key, never a silently ignored setting.
@@ -140,7 +139,7 @@ public final class TaskCatalog: @unchecked Sendable {
             throw EvalError("cannot read task file", file: path)
         }
         do {
-            var t = try YAMLDecoder().decode(TaskSpec.self, from: text)
+            var t = try StrictYAML.decode(TaskSpec.self, from: text, file: path)
             t.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             t.path = path
             return t

@@ -10,10 +10,14 @@ public struct HTTPRequest: Sendable {
     /// Whole transfer, seconds (connection, upload, waiting for the model, download).
     public var timeout: Double
     public var connectTimeout: Double
+    /// The transfer is cut off (`TransportError.isBodyTooLarge`) once the body passes this many
+    /// bytes: a server that never stops sending must not fill memory.
+    public var maxBodyBytes: Int
 
-    public init(url: String, headers: [String] = [], body: [UInt8]? = nil, timeout: Double = 6000, connectTimeout: Double = 60) {
+    public init(url: String, headers: [String] = [], body: [UInt8]? = nil, timeout: Double = 6000, connectTimeout: Double = 60,
+                maxBodyBytes: Int = 64 << 20) {
         self.url = url; self.headers = headers; self.body = body
-        self.timeout = timeout; self.connectTimeout = connectTimeout
+        self.timeout = timeout; self.connectTimeout = connectTimeout; self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -42,9 +46,13 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
-    /// Mistakes in the request itself fail the same way every time.
+    /// The body (or the headers) passed `HTTPRequest.maxBodyBytes`; only our callbacks stop a
+    /// transfer with a write error.
+    public var isBodyTooLarge: Bool { code == Int(CURLE_WRITE_ERROR.rawValue) }
+    /// Mistakes in the request itself fail the same way every time, and so does a server that
+    /// answers with more than we take.
     public var isRetryable: Bool {
-        ![CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE]
+        ![CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_WRITE_ERROR]
             .contains { Int($0.rawValue) == code }
     }
 }
@@ -85,6 +93,8 @@ private final class Transfer {
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
     var headers: [String: String] = [:]
     var body: [UInt8] = []
+    /// Header bytes of this response so far, held to the same cap as the body.
+    var headerBytes = 0
 
     init(_ request: HTTPRequest, _ continuation: CheckedContinuation<HTTPResult, Never>) {
         self.request = request; self.continuation = continuation
@@ -100,7 +110,7 @@ private final class Transfer {
     /// Parsed on bytes: this runs for every header of every response on the one engine thread.
     func headerLine(_ raw: UnsafeRawBufferPointer) {
         let bytes = raw.bindMemory(to: UInt8.self)
-        if bytes.starts(with: "HTTP/".utf8) { headers.removeAll(); return }
+        if bytes.starts(with: "HTTP/".utf8) { headers.removeAll(); headerBytes = 0; return }
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
         func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 10 }
         var start = colon + 1, end = bytes.count
@@ -164,8 +174,8 @@ private final class Core: @unchecked Sendable {
         let ctx = Unmanaged.passRetained(t).toOpaque()
         _ = ccurl_easy_setopt_str(easy, CURLOPT_URL, req.url)
         _ = ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)  // the threaded resolver must not raise SIGALRM
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(req.timeout * 1000))
-        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(req.connectTimeout * 1000))
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(req.timeout))
+        _ = ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(req.connectTimeout))
         _ = ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)  // long generations idle for minutes
         _ = ccurl_easy_setopt_str(easy, CURLOPT_USERAGENT, "evalpipe")
         _ = ccurl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, ctx)
@@ -183,13 +193,17 @@ private final class Core: @unchecked Sendable {
         _ = ccurl_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, ctx)
         _ = ccurl_easy_setopt_datafn(easy, CURLOPT_WRITEFUNCTION) { ptr, size, count, ctx in
             let t = Unmanaged<Transfer>.fromOpaque(ctx!).takeUnretainedValue()
+            // Returning less than given makes libcurl stop with CURLE_WRITE_ERROR.
+            guard t.body.count + size * count <= t.request.maxBodyBytes else { return 0 }
             t.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: size * count))
             return size * count
         }
         _ = ccurl_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, ctx)
         _ = ccurl_easy_setopt_datafn(easy, CURLOPT_HEADERFUNCTION) { ptr, size, count, ctx in
-            Unmanaged<Transfer>.fromOpaque(ctx!).takeUnretainedValue()
-                .headerLine(UnsafeRawBufferPointer(start: ptr, count: size * count))
+            let t = Unmanaged<Transfer>.fromOpaque(ctx!).takeUnretainedValue()
+            t.headerBytes += size * count
+            guard t.headerBytes <= t.request.maxBodyBytes else { return 0 }
+            t.headerLine(UnsafeRawBufferPointer(start: ptr, count: size * count))
             return size * count
         }
         let rc = curl_multi_add_handle(multi, easy)
@@ -200,6 +214,12 @@ private final class Core: @unchecked Sendable {
             return t.continuation.resume(returning: .failure(TransportError(code: -1, message: msg)))
         }
         active += 1
+    }
+
+    /// Seconds as libcurl's milliseconds, clamped: `--timeout 1e300` means "no practical limit",
+    /// not an overflow trap.
+    static func milliseconds(_ seconds: Double) -> Int {
+        seconds.isNaN || seconds <= 0 ? 0 : Int(min(seconds, 1e9) * 1000)
     }
 
     private func collectFinished() {

@@ -84,6 +84,53 @@ public struct JobRenderer: Sendable {
     }
 }
 
+/// The one rule for every value that reaches a job script or the results tree (bin/submit,
+/// bin/status). Directive lines (`#$ -o …`, `#PBS -o …`, `#SBATCH --output=…`) end at a newline
+/// and are split by the scheduler, so a newline there would start a shell command; a name that
+/// becomes a folder could climb out of --results with `..`. Values are checked once, here, then
+/// shell-quoted (`shellQuote`) or make-escaped (`makeAssignment`) where they are used.
+public enum ScriptValue {
+    public enum Kind: Sendable {
+        /// Any text without control characters (a path, a command, a make variable).
+        case text
+        /// A scheduler directive's value: also no whitespace, `$` (Grid Engine and PBS expand it)
+        /// or `%` (Slurm's file name patterns).
+        case directive
+        /// One folder name in results/: letters, digits and `._+-`, not `.`, `..` or a leading `-`.
+        case pathComponent
+    }
+
+    @discardableResult
+    public static func check(_ value: String, _ kind: Kind, field: String) throws -> String {
+        if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            throw EvalError("control character U+\(String(format: "%04X", bad.value)) in \(value.debugDescription)", field: field,
+                            hint: "a newline here would end a job script line and run the rest as a command")
+        }
+        switch kind {
+        case .text: break
+        case .directive:
+            if let bad = value.unicodeScalars.first(where: { $0.properties.isWhitespace || $0 == "$" || $0 == "%" }) {
+                throw EvalError("'\(bad)' in \(value.debugDescription) cannot go into a scheduler directive", field: field,
+                                hint: "use a results path without spaces, $ or %")
+            }
+        case .pathComponent:
+            let ok = !value.isEmpty && value != "." && value != ".." && !value.hasPrefix("-")
+                && value.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "._+-".unicodeScalars.contains($0)) }
+            guard ok else {
+                throw EvalError("\(value.debugDescription) is not a folder name", field: field,
+                                hint: "letters, digits and . _ + - only, not . or .., so results stay inside --results")
+            }
+        }
+        return value
+    }
+
+    /// `KEY=value` for make's command line, `$` doubled: make expands command-line values, so
+    /// `$(shell …)` in a path would otherwise run.
+    public static func makeAssignment(_ key: String, _ value: String) -> String {
+        key + "=" + value.replacingOccurrences(of: "$", with: "$$")
+    }
+}
+
 /// `'…'` with inner quotes escaped, for a POSIX shell.
 public func shellQuote(_ s: String) -> String {
     if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,@+%".contains($0) }) { return s }

@@ -1,6 +1,5 @@
 import EvalCore
 import Foundation
-import Yams
 
 /// The scheduler dialects a service speaks.
 public enum Scheduler: String, Decodable, Sendable {
@@ -94,7 +93,7 @@ public struct ServiceConfig: Decodable, Sendable {
             throw EvalError("unknown service '\(name)'", field: "--service", hint: "one of: " + known.joined(separator: ", "))
         }
         do {
-            var s = try YAMLDecoder().decode(ServiceConfig.self, from: text)
+            var s = try StrictYAML.decode(ServiceConfig.self, from: text, file: path)
             s.name = name
             s.path = path
             return s

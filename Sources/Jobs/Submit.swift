@@ -1,6 +1,5 @@
 import EvalCore
 import Foundation
-import Yams
 
 /// Where a model's results go: `results/{provider}/{publisher}/{model}/{custom_settings}`, as the
 /// Makefile computes it (`openai/gpt-4o` → `openai/openai/gpt-4o`).
@@ -8,10 +7,12 @@ public struct ModelRef: Sendable {
     public var full: String, provider: String, hubID: String, publisher: String, name: String
 
     public init(_ model: String) throws {
-        let parts = model.split(separator: "/").map(String.init)
+        let parts = model.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2 else {
             throw EvalError("expected provider/publisher/model", field: "--model", hint: "e.g. hosted_vllm/Qwen/Qwen3-8B")
         }
+        // Each part is a folder of the results tree and goes into job scripts.
+        for p in parts { try ScriptValue.check(p, .pathComponent, field: "--model") }
         full = model
         provider = parts[0]
         hubID = parts.dropFirst().joined(separator: "/")
@@ -68,6 +69,7 @@ public struct SubmitPlan: Sendable {
     public var renderer: JobRenderer
 
     public init(_ r: SubmitRequest) throws {
+        try Self.check(r)
         request = r
         let renderer = JobRenderer(service: r.service)
         self.renderer = renderer
@@ -89,6 +91,34 @@ public struct SubmitPlan: Sendable {
                         on: r.service.aggregateNode)
     }
 
+    /// Every value of the request that reaches a script, by `ScriptValue`'s rule (the model was
+    /// checked by `ModelRef`).
+    private static func check(_ r: SubmitRequest) throws {
+        try ScriptValue.check(r.settings, .pathComponent, field: "--custom-settings")
+        for t in r.tasks { try ScriptValue.check(t.name, .pathComponent, field: "--tasks") }
+        // The results root is part of every job's log path, a directive value.
+        try ScriptValue.check(r.results, .directive, field: "--results")
+        try ScriptValue.check(r.repo, .text, field: "--repo")
+        try ScriptValue.check(r.bin, .text, field: "--bin")
+        if let p = r.profile { try ScriptValue.check(p, .text, field: "--profile") }
+        if let c = r.serverCommand { try ScriptValue.check(c, .text, field: "--server-cmd") }
+        for v in r.makeVariables {
+            try ScriptValue.check(v, .text, field: "--make-var")
+            let key = v.split(separator: "=", maxSplits: 1).first ?? ""
+            guard v.contains("="), let first = key.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
+                  key.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil) }) else {
+                throw EvalError("expected KEY=VALUE with KEY a make variable name, found \(v.debugDescription)", field: "--make-var")
+            }
+        }
+        for (name, node) in r.service.nodes {
+            for o in node.options { try ScriptValue.check(o, .text, field: "\(r.service.path): nodes.\(name).options") }
+        }
+        for v in [r.service.groupVariable, r.service.priorityVariable].compactMap({ $0 }) {
+            if let value = r.env[v] { try ScriptValue.check(value, .directive, field: v) }
+        }
+        if let p = r.service.defaultPriority { try ScriptValue.check(p, .directive, field: "\(r.service.path): default_priority") }
+    }
+
     private static func group(_ r: SubmitRequest) throws -> String? {
         guard let v = r.service.groupVariable else { return nil }
         if let g = r.env[v], !g.isEmpty { return g }
@@ -107,9 +137,13 @@ public struct SubmitPlan: Sendable {
         // Jobs never build: the tools were built before submitting, and concurrent jobs must not
         // race on one build directory.
         let tools = ["fetch-task", "render-prompts", "call-model", "strip-reasoning", "score", "aggregate", "evalpipe-jobs"]
-        var make = ["make", "--no-print-directory"] + tools.flatMap { ["-o", "\(r.bin)/\($0)"] }
-        make += [t.name, "MODEL=\(r.model.full)", "SETTINGS=\(r.settings)", "RESULTS=\(r.results)", "BIN=\(r.bin)",
-                 "PROFILE=\(r.profile ?? "")"] + r.makeVariables
+        var make = ["make", "--no-print-directory"] + tools.flatMap { ["-o", "\(r.bin)/\($0)".replacingOccurrences(of: "$", with: "$$")] }
+        make += [t.name] + [("MODEL", r.model.full), ("SETTINGS", r.settings), ("RESULTS", r.results), ("BIN", r.bin),
+                            ("PROFILE", r.profile ?? "")].map(ScriptValue.makeAssignment)
+        make += r.makeVariables.map { v in
+            guard let eq = v.firstIndex(of: "=") else { return v }
+            return ScriptValue.makeAssignment(String(v[..<eq]), String(v[v.index(after: eq)...]))
+        }
         let makeLine = make.map(shellQuote).joined(separator: " ")
         guard r.model.selfHosted else { return makeLine }
         var serve = ["bin/serve-vllm", "--model", r.model.hubID, "--log", "\(run)/\(t.name)/server.log"]
@@ -136,16 +170,21 @@ public struct SubmitPlan: Sendable {
 
     /// Writes every script; then submits them (or, locally, runs them one after another) and
     /// records each job in `<dir>/job.json`. Returns false when a local job failed.
-    public func submit(dryRun: Bool, out: (String) -> Void) throws -> Bool {
+    public func submit(dryRun: Bool, out: (String) throws -> Void) throws -> Bool {
         var ids: [String] = []
         var ok = true
         for j in tasks + [aggregate] {
+            // Names were checked to be plain folder names; this is the last line of defence.
+            let inside = URL(fileURLWithPath: j.directory).standardizedFileURL.path
+            guard inside.hasPrefix(URL(fileURLWithPath: request.results).standardizedFileURL.path + "/") else {
+                throw EvalError("job folder \(j.directory) is outside the results folder", field: "--results")
+            }
             try FileManager.default.createDirectory(atPath: j.directory, withIntermediateDirectories: true)
             try j.script.write(toFile: j.scriptPath, atomically: true, encoding: .utf8)
             let isAggregate = j.directory == aggregate.directory
             let command = renderer.submitCommand(j.spec, after: isAggregate ? ids : []) + [j.scriptPath]
             if dryRun {
-                out("# " + command.map(shellQuote).joined(separator: " ") + "\n" + j.script)
+                try out("# " + command.map(shellQuote).joined(separator: " ") + "\n" + j.script)
                 continue
             }
             let id: String
@@ -168,7 +207,7 @@ public struct SubmitPlan: Sendable {
                                       "walltime": .string(j.spec.walltime.description), "log": .string(j.spec.log),
                                       "submitted": .string(ISO8601DateFormatter().string(from: Date()))]
             try (JSON.encodeString(JSONValue.object(record)) + "\n").write(toFile: j.directory + "/job.json", atomically: true, encoding: .utf8)
-            out("\(j.spec.name)\t\(id)\t\(j.spec.log)\n")
+            try out("\(j.spec.name)\t\(id)\t\(j.spec.log)\n")
         }
         return ok
     }
@@ -224,5 +263,5 @@ public func suiteTasks(_ name: String, conf: String, catalog: TaskCatalog) throw
         enum CodingKeys: String, CodingKey, CaseIterable { case tasks }
         init(from d: Decoder) throws { tasks = try d.strictContainer(keyedBy: CodingKeys.self).decode([String].self, forKey: .tasks) }
     }
-    do { return try YAMLDecoder().decode(Suite.self, from: text).tasks } catch { throw EvalError.decoding(error, file: path) }
+    return try StrictYAML.decode(Suite.self, from: text, file: path).tasks
 }

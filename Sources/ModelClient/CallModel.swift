@@ -18,15 +18,19 @@ public struct CallModelOptions: Sendable {
     public var timeout: Double
     /// Append here and resume from it, instead of writing to stdout.
     public var output: String?
+    /// When another call-model holds `output`: wait for it instead of failing.
+    public var waitForLock: Bool
+    /// Caps on what one input record or one server reply may make us hold (`Limits`).
+    public var limits: Limits
     public var progress: Bool
     /// Empty: stdin.
     public var inputs: [String]
 
     public init(model: String, baseURL: String? = nil, concurrency: Int = 64, maxN: Int? = nil, extraBody: JSONObject = [:],
-                retry: RetryPolicy = RetryPolicy(), timeout: Double = 6000, output: String? = nil, progress: Bool = false,
-                inputs: [String] = []) {
+                retry: RetryPolicy = RetryPolicy(), timeout: Double = 6000, output: String? = nil, waitForLock: Bool = false,
+                limits: Limits = Limits(), progress: Bool = false, inputs: [String] = []) {
         self.model = model; self.baseURL = baseURL; self.concurrency = concurrency; self.maxN = maxN
-        self.extraBody = extraBody; self.retry = retry
+        self.extraBody = extraBody; self.retry = retry; self.waitForLock = waitForLock; self.limits = limits
         self.timeout = timeout; self.output = output; self.progress = progress; self.inputs = inputs
     }
 }
@@ -59,14 +63,10 @@ public enum CallModel {
         let endpoint = try Endpoint.resolve(model: o.model, baseURL: o.baseURL)
         let stats = CallStats()
         let client = ChatClient(endpoint: endpoint, engine: engine, retry: o.retry, timeout: o.timeout, maxN: o.maxN,
-                                concurrency: o.concurrency, extraBody: o.extraBody, stats: stats)
+                                concurrency: o.concurrency, extraBody: o.extraBody, limits: o.limits, stats: stats)
         var done = Set<String>()
         var fd: Int32 = 1
-        if let path = o.output {
-            done = try OutputFile.prepare(path)
-            fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-            guard fd >= 0 else { throw EvalError("cannot open: \(String(cString: strerror(errno)))", file: path) }
-        }
+        if let path = o.output { (fd, done) = try OutputFile.open(path, wait: o.waitForLock) }
         defer { if fd != 1 { close(fd) } }
 
         let (events, sink) = AsyncStream<Event>.makeStream()
@@ -86,7 +86,7 @@ public enum CallModel {
                 used += next.need
                 Task { [need = next.need] in
                     let record = await client.complete(next.call)
-                    sink.yield(.finished(JSON.encode(JSONValue.object(record)) + [UInt8(ascii: "\n")], need: need))
+                    sink.yield(.finished(client.outputRedactor.redact(bytes: JSON.bytes(.object(record)) + [UInt8(ascii: "\n")]), need: need))
                 }
             }
         }
@@ -175,7 +175,7 @@ public enum CallModel {
         case end
         case failed(EvalError)
         /// A finished record's line, encoded by the task that completed it.
-        case finished(Data, need: Int)
+        case finished([UInt8], need: Int)
     }
 }
 
@@ -225,7 +225,7 @@ final class ProgressLine: @unchecked Sendable {
                 if Task.isCancelled { break }
                 let line = Self.render(stats.snapshot, limit: client.concurrencyLimit, maximum: client.gate.maximum,
                                        elapsed: max(Date().timeIntervalSince(started), 0.001))
-                FileHandle.standardError.write(Data((terminal ? "\r\(line)\u{1B}[K" : line + "\n").utf8))
+                Log.raw(terminal ? "\r\(line)\u{1B}[K" : line + "\n")
             }
         }
     }
@@ -250,6 +250,6 @@ final class ProgressLine: @unchecked Sendable {
     func stop() {
         guard let t = lock.withLock({ defer { task = nil }; return task }) else { return }
         t.cancel()
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if terminal { Log.raw("\r\u{1B}[K") }
     }
 }

@@ -26,6 +26,23 @@ public struct RetryPolicy: Sendable {
     static func isRetryable(status: Int) -> Bool { [408, 409, 425, 429].contains(status) || status >= 500 }
 }
 
+/// What one input record or one server reply may make call-model hold: past these, the record is
+/// an error naming the flag that raises the cap, instead of gigabytes of memory.
+public struct Limits: Sendable {
+    /// Bytes of one response body (an endless 200 body is cut off here; OpenAI's largest replies
+    /// are a few MB).
+    public var responseBytes: Int
+    /// Draws (`generation.n`) one record may ask for.
+    public var draws: Int
+
+    public static let defaultResponseBytes = 64 << 20
+    public static let defaultDraws = 1024
+
+    public init(responseBytes: Int = Limits.defaultResponseBytes, draws: Int = Limits.defaultDraws) {
+        self.responseBytes = responseBytes; self.draws = draws
+    }
+}
+
 /// Counters shared by every request of a run, read by the progress line and the summary.
 public final class CallStats: @unchecked Sendable {
     public struct Snapshot: Sendable {
@@ -69,16 +86,25 @@ public final class ChatClient: Sendable {
     let timeout: Double
     let maxN: Int?
     let extraBody: JSONObject
+    let limits: Limits
     let gate: RequestGate
+    /// Every error text a server sends back passes through it before it reaches `call.error`.
+    let redactor: Redactor
+    /// The key we send, out of every record written: a server may echo it into an answer too.
+    public let outputRedactor: Redactor
 
     /// `maxN`: most draws asked of the server in one request (OpenAI caps `n` at 8 for many models).
     /// `concurrency`: most HTTP requests in flight. `extraBody`: keys added to every request (vLLM's
     /// `top_k`, `chat_template_kwargs`, …); a record's own pass-through keys win.
     public init(endpoint: Endpoint, engine: CurlEngine, retry: RetryPolicy = RetryPolicy(), timeout: Double = 6000,
-                maxN: Int? = nil, concurrency: Int = 64, extraBody: JSONObject = [:], stats: CallStats = CallStats()) {
+                maxN: Int? = nil, concurrency: Int = 64, extraBody: JSONObject = [:], limits: Limits = Limits(),
+                stats: CallStats = CallStats(), environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.endpoint = endpoint; self.engine = engine; self.retry = retry; self.timeout = timeout
-        self.maxN = endpoint.maxN(user: maxN); self.extraBody = extraBody; self.stats = stats
+        self.maxN = endpoint.maxN(user: maxN); self.extraBody = extraBody; self.limits = limits; self.stats = stats
         gate = RequestGate(maximum: concurrency)
+        let key = endpoint.apiKey.map { [$0] } ?? []
+        redactor = Redactor(secrets: key + Redactor.configuredSecrets([environment, DotEnv.load()]))
+        outputRedactor = Redactor(secrets: key)
     }
 
     /// The cap on requests in flight now (below `concurrency` while the server says 429).
@@ -100,6 +126,15 @@ public final class ChatClient: Sendable {
             generation = try GenerationSpec(json: typed)
         }
         if let n = generation.n, n < 1 { throw EvalError("must be at least 1", field: "generation.n") }
+        if let n = generation.n, n > limits.draws {
+            throw EvalError("\(n) draws is more than the \(limits.draws) one record may ask for", field: "generation.n",
+                            hint: "--max-draws raises the cap")
+        }
+        // Split draws send seed + the draw index (see `fill`): that must stay a 64-bit integer.
+        if let seed = generation.seed, let n = generation.n, n > 1, seed.addingReportingOverflow(n - 1).overflow {
+            throw EvalError("\(seed) + \(n - 1) (seed + the last draw's index) does not fit 64 bits", field: "generation.seed",
+                            hint: "use a seed at most \(Int.max - (n - 1))")
+        }
         var followups: [String] = []
         if let f = record["followups"], !f.isNull {
             guard let l = f.array?.compactMap(\.string), l.count == f.array?.count else {
@@ -249,7 +284,7 @@ public final class ChatClient: Sendable {
     /// permit only while it is on the wire.
     private func send(_ body: [UInt8], attempts: inout Int) async -> Result<Completion, Failure> {
         let req = HTTPRequest(url: endpoint.chatURL, headers: endpoint.headers, body: body,
-                              timeout: timeout, connectTimeout: min(timeout, 60))
+                              timeout: timeout, connectTimeout: min(timeout, 60), maxBodyBytes: limits.responseBytes)
         var last = ""
         for attempt in 1...max(1, retry.maxAttempts) {
             attempts += 1
@@ -261,7 +296,9 @@ public final class ChatClient: Sendable {
             var outcome: Result<Completion, Failure>?
             switch result {
             case .failure(let e):
-                last = e.isTimeout ? "timed out after \(formatSeconds(timeout)) (--timeout, REQUEST_TIMEOUT)" : e.message
+                last = e.isTimeout ? "timed out after \(formatSeconds(timeout)) (--timeout, REQUEST_TIMEOUT)"
+                    : e.isBodyTooLarge ? "response body larger than \(limits.responseBytes) bytes (--max-response-bytes)"
+                    : redactor.redact(e.message)
                 if !e.isRetryable { outcome = .failure(Failure(message: last)) }
             case .success(let r) where r.status == 200:
                 do {
@@ -273,7 +310,7 @@ public final class ChatClient: Sendable {
                     last = "HTTP 200 with an unusable body: \(error)"
                 }
             case .success(let r):
-                last = "HTTP \(r.status): " + serverMessage(r.body)
+                last = "HTTP \(r.status): " + redactor.redact(serverMessage(r.body))
                 if r.status == 429 {
                     gate.tooManyRequests(startedIn: episode)
                     stats.update { $0.throttled += 1 }
@@ -294,15 +331,17 @@ public final class ChatClient: Sendable {
 private func formatSeconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
 
 /// The error text a server put in its body: OpenAI `{"error":{"message"}}`, `{"error":"…"}`,
-/// FastAPI `{"detail"}`, `{"message"}`; otherwise the body itself, shortened.
+/// FastAPI `{"detail"}`, `{"message"}`; otherwise the body itself. On one line; the caller
+/// redacts and shortens it.
 func serverMessage(_ body: [UInt8]) -> String {
-    if let v = try? JSON.decode(Data(body)) {
+    var text: String?
+    if let v = try? JSON.decode(body) {
         for m in [v["error"]?["message"], v["error"], v["detail"], v["message"]] {
-            if let s = m?.string, !s.isEmpty { return s }
+            if let s = m?.string, !s.isEmpty { text = s; break }
         }
     }
-    let text = String(decoding: body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    return text.isEmpty ? "(empty body)" : text.replacingOccurrences(of: "\n", with: " ")
+    let raw = text ?? String(decoding: body.prefix(1 << 16), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return raw.isEmpty ? "(empty body)" : raw.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
 }
 
 struct Usage: Sendable {
@@ -311,9 +350,12 @@ struct Usage: Sendable {
     init() {}
     init?(_ v: JSONValue?) {
         guard let v, v.object != nil else { return nil }
-        prompt = v["prompt_tokens"]?.int ?? 0
-        completion = v["completion_tokens"]?.int ?? 0
-        total = v["total_tokens"]?.int ?? prompt + completion
+        // A server's counts are summed over a run: anything outside 0..<2^40 is not a token count,
+        // and must not overflow the sums.
+        func count(_ key: String) -> Int? { v[key]?.int.flatMap { (0..<(1 << 40)).contains($0) ? $0 : nil } }
+        prompt = count("prompt_tokens") ?? 0
+        completion = count("completion_tokens") ?? 0
+        total = count("total_tokens") ?? prompt + completion
     }
     mutating func add(_ u: Usage?) {
         guard let u else { return }

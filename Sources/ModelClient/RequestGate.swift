@@ -62,7 +62,7 @@ final class RequestGate: @unchecked Sendable {
             guard episode == generation else { return }
             generation += 1
             successes = 0
-            limit = max(1, limit * 3 / 4)
+            limit = max(1, limit - limit / 4)  // not limit * 3 / 4: --concurrency may be near Int.max
         }
     }
 }

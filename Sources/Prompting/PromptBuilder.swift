@@ -65,7 +65,14 @@ public struct TaskPrompt: Sendable {
     /// The user message and target for a row. Each record draws from its own generator seeded
     /// with `seed + index`, so a record's prompt does not depend on which other records ran.
     public func render(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, target: JSONObject) {
-        let built = try builder.build(row: row, seed: seedOverride ?? (defaultSeed + index))
+        let built = try builder.build(row: row, seed: seedOverride ?? Self.seed(defaultSeed, plus: index))
         return (try (built.template ?? template).render(built.values), built.target)
+    }
+
+    /// `seed + index`, or an error naming `index` when the sum leaves 64 bits (an index of 2^63-1).
+    public static func seed(_ seed: Int, plus index: Int) throws -> Int {
+        let (s, overflow) = seed.addingReportingOverflow(index)
+        if overflow { throw EvalError("\(index) + the shuffle seed \(seed) does not fit 64 bits", field: "index") }
+        return s
     }
 }

@@ -28,7 +28,7 @@ public final class PromptRenderer {
         let task = try catalog.resolve(taskName).task
         let prompt = try compiled(task)
         let index = record["index"]?.int ?? 0
-        let seed = record["shuffle_seed"]?.int ?? seedOverride.map { $0 + index }
+        let seed = try record["shuffle_seed"]?.int ?? seedOverride.map { try TaskPrompt.seed($0, plus: index) }
         let (text, target) = try prompt.render(row: row, index: index, seedOverride: seed)
         var messages: [JSONValue] = []
         let system = systemPrompt ?? profile?.settings.systemMessage

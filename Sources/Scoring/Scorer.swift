@@ -53,7 +53,9 @@ public struct Scorer: Sendable {
     /// of a task that runs no code.
     public func score(_ record: inout JSONObject) throws {
         guard let pending = try prepare(record) else { return }
-        precondition(pending.programs.isEmpty, "a code task is scored through prepare/finish")
+        guard pending.programs.isEmpty else {
+            throw EvalError("a code task's programs run in score's stream", field: "task", hint: "use ScoreStream, or prepare and finish with an Engine")
+        }
         record = try finish(pending, outcomes: nil)
     }
 

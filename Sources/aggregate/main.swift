@@ -36,7 +36,7 @@ struct Aggregate: ParsableCommand {
             do { try agg.add(rec.fields) } catch let e as EvalError { throw e.at(file: rec.file, line: rec.line) }
         }
         if agg.duplicates > 0 { Log.line("aggregate: warning: \(agg.duplicates) repeated records left out (--dedupe)") }
-        FileHandle.standardOutput.write(Data(try format.render(agg.report(), catalog: catalog).utf8))
+        try StandardStream.out(format.render(agg.report(), catalog: catalog))
     }
 }
 

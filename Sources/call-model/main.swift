@@ -50,6 +50,15 @@ struct CallModelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Append records to FILE instead of stdout; a rerun skips what FILE holds and retries its api_errors.", valueName: "file"))
     var output: String?
 
+    @Flag(help: "When another call-model is writing --output FILE, wait for it to end and then resume, instead of failing.")
+    var waitForLock = false
+
+    @Option(help: ArgumentHelp("Largest response body accepted, in bytes; a larger one makes the record an api_error.", valueName: "bytes"))
+    var maxResponseBytes = Limits.defaultResponseBytes
+
+    @Option(help: ArgumentHelp("Most draws (generation.n) one record may ask for; a record asking more is an input error.", valueName: "n"))
+    var maxDraws = Limits.defaultDraws
+
     @Flag(help: "Show progress on stderr even when it is not a terminal.")
     var progress = false
 
@@ -61,6 +70,8 @@ struct CallModelCommand: ParsableCommand {
         guard try resolvedTimeout(env) > 0 else { throw ValidationError("--timeout must be positive") }
         guard maxN.map({ $0 >= 1 }) ?? true else { throw ValidationError("--max-n must be at least 1") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard maxResponseBytes >= 1024 else { throw ValidationError("--max-response-bytes must be at least 1024") }
+        guard maxDraws >= 1 else { throw ValidationError("--max-draws must be at least 1") }
         do { _ = try Endpoint.resolve(model: model, baseURL: baseURL) } catch { throw ValidationError("\(error)") }
         _ = try parsedExtraBody()
     }
@@ -97,7 +108,8 @@ struct CallModelCommand: ParsableCommand {
             model: model, baseURL: baseURL, concurrency: try resolvedConcurrency(env), maxN: maxN,
             extraBody: try parsedExtraBody(),
             retry: RetryPolicy(maxAttempts: maxAttempts), timeout: try resolvedTimeout(env),
-            output: output, progress: progress, inputs: input.inputs)
+            output: output, waitForLock: waitForLock, limits: Limits(responseBytes: maxResponseBytes, draws: maxDraws),
+            progress: progress, inputs: input.inputs)
         let summary = try CallModel.runBlocking(options)
         Log.line(summary.line)
         if let e = summary.inputError { throw e }

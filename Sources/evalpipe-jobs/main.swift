@@ -20,11 +20,19 @@ struct EvalpipeJobs: ParsableCommand {
 /// Paths every subcommand resolves the same way.
 struct Location: ParsableArguments {
     @Option(help: "The evalpipe checkout jobs run in (default: the current directory).") var repo: String?
-    @Option(help: "Settings directory with services/, models/, suites/ (default: <repo>/conf).") var conf: String?
+    @Option(help: "Settings directory with services/, models/, suites/ (default: <repo>/conf, else the installed share/evalpipe/conf).") var conf: String?
     @Option(help: "Results root (default: <repo>/results).") var results: String?
 
     var repoPath: String { absolute(repo ?? FileManager.default.currentDirectoryPath) }
-    var confPath: String { absolute(conf ?? repoPath + "/conf") }
+    var confPath: String {
+        if let conf { return absolute(conf) }
+        let own = repoPath + "/conf"
+        if FileManager.default.fileExists(atPath: own) { return own }
+        // Installed (make install): <prefix>/bin/evalpipe-jobs and <prefix>/share/evalpipe/conf.
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let installed = exe.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/evalpipe/conf").path
+        return FileManager.default.fileExists(atPath: installed) ? installed : own
+    }
     var resultsPath: String { absolute(results ?? repoPath + "/results") }
 
     func absolute(_ p: String) -> String {
@@ -64,6 +72,7 @@ struct Submit: ParsableCommand {
         let repo = location.repoPath, conf = location.confPath
         let svc = try ServiceConfig.load(name: service, conf: conf)
         let modelRef = try ModelRef(model)
+        try ScriptValue.check(customSettings, .pathComponent, field: "--custom-settings")
         let catalog = TaskCatalog(directory: repo + "/tasks")
         let names: [String]
         switch (tasks, suite) {
@@ -92,7 +101,7 @@ struct Submit: ParsableCommand {
                                     tasks: specs, repo: repo, results: location.resultsPath, bin: binPath,
                                     env: try readEnvFile(envPath), serverCommand: serverCmd, makeVariables: vars, walltime: wall)
         let plan = try SubmitPlan(request)
-        let ok = try plan.submit(dryRun: dryRun) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        let ok = try plan.submit(dryRun: dryRun) { try StandardStream.out($0) }
         if !ok { throw ExitCode.failure }
     }
 }
@@ -122,8 +131,9 @@ struct StatusCommand: ParsableCommand {
             }
             queue = Queue.parse(r.stdout, scheduler: svc.scheduler)
         }
+        try ScriptValue.check(customSettings, .pathComponent, field: "--custom-settings")
         let run = try ModelRef(model).runDirectory(results: location.resultsPath, settings: customSettings)
-        print(StatusTable.format(try StatusTable.collect(run: run, queue: queue)), terminator: "")
+        try StandardStream.out(StatusTable.format(try StatusTable.collect(run: run, queue: queue)))
     }
 }
 
@@ -163,7 +173,7 @@ struct VLLMArgs: ParsableCommand {
 
     func run() throws {
         let p = try ModelProfile.load(path: profile)
-        print(try vllmArguments(p, settings: customSettings).joined(separator: "\n"))
+        try StandardStream.out(try vllmArguments(p, settings: customSettings).joined(separator: "\n") + "\n")
     }
 }
 

@@ -113,7 +113,7 @@ struct FetchTask: ParsableCommand {
             let subsets: [String?] = spec.subsets ?? [nil]
             let present = subsets.filter { (try? Fetch.files(task: spec, subset: $0, locator: cache, revision: revision)) != nil }.count
             let status = present == subsets.count ? "cached" : present == 0 ? "missing" : "partial \(present)/\(subsets.count)"
-            print([name, spec.dataset.repo, status + (spec.dataset.gated == true ? " (gated: needs HF_TOKEN)" : "")].joined(separator: "\t"))
+            try StandardStream.out([name, spec.dataset.repo, status + (spec.dataset.gated == true ? " (gated: needs HF_TOKEN)" : "")].joined(separator: "\t") + "\n")
         }
     }
 
@@ -136,9 +136,9 @@ struct FetchTask: ParsableCommand {
             let bytes = files.reduce(Int64(0)) { $0 + FetchTask.size($1) }
             total += bytes
             let commit = locator.commit(for: Fetch.source(spec, subset: subsets.first ?? nil, revision: revision)) ?? "-"
-            print([spec.name, spec.dataset.repo, String(commit.prefix(12)), "\(files.count) files", FetchTask.megabytes(bytes)].joined(separator: "\t"))
+            try StandardStream.out([spec.name, spec.dataset.repo, String(commit.prefix(12)), "\(files.count) files", FetchTask.megabytes(bytes)].joined(separator: "\t") + "\n")
         }
-        print("total\t\(selected.count - failed.count) tasks\t\(FetchTask.megabytes(total))")
+        try StandardStream.out("total\t\(selected.count - failed.count) tasks\t\(FetchTask.megabytes(total))" + "\n")
         if !failed.isEmpty {
             throw EvalError("could not fetch \(failed.count) of \(selected.count) tasks: " + failed.joined(separator: ", "),
                             hint: "the reasons are above; run again to retry, fetched files are kept")

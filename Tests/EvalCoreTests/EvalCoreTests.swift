@@ -111,7 +111,7 @@ final class TaskSpecTests: XCTestCase {
         let dir = try write(minimal.replacingOccurrences(of: "split: test", with: "split: test, splt: x"))
         XCTAssertThrowsError(try TaskCatalog(directory: dir).load("t")) { e in
             let s = "\(e)"
-            XCTAssertTrue(s.contains("t.yaml: dataset.splt: unknown key"), s)
+            XCTAssertTrue(s.contains("t.yaml:2: dataset.splt: unknown key"), s)
         }
     }
 
@@ -126,7 +126,7 @@ final class TaskSpecTests: XCTestCase {
     func testMissingKeyIsNamed() throws {
         let dir = try write(minimal.replacingOccurrences(of: "dataset: {repo: a/b, split: test}", with: "dataset: {repo: a/b}"))
         XCTAssertThrowsError(try TaskCatalog(directory: dir).load("t")) { e in
-            XCTAssertTrue("\(e)".contains("t.yaml: dataset.split: missing key"), "\(e)")
+            XCTAssertTrue("\(e)".contains("t.yaml:2: dataset.split: missing key"), "\(e)")
         }
     }
 

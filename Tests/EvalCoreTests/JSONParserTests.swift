@@ -8,6 +8,7 @@ import XCTest
 func sameJSON(_ a: JSONValue, _ b: JSONValue) -> Bool {
     switch (a, b) {
     case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y
+    case (.bigInt(let x), .double(let y)), (.double(let y), .bigInt(let x)): return Double(x) == y
     case (.double(let x), .double(let y)): return x == y && x.sign == y.sign || (x == 0 && y == 0)
     case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy(sameJSON)
     case (.object(let x), .object(let y)):
@@ -100,8 +101,10 @@ final class JSONParserTests: XCTestCase {
         let cases: [(String, JSONValue)] = [
             ("-0", .int(0)), ("-0.0", .double(-0.0)), ("1e308", .double(1e308)), ("5e-324", .double(.leastNonzeroMagnitude)),
             ("9007199254740993", .int(9_007_199_254_740_993)), ("9223372036854775807", .int(.max)),
-            ("9223372036854775808", .double(9_223_372_036_854_775_808.0)), ("-9223372036854775808", .int(.min)),
-            ("-9223372036854775809", .double(-9_223_372_036_854_775_809.0)), ("1.0", .double(1)),
+            ("9223372036854775808", .bigInt("9223372036854775808")), ("-9223372036854775808", .int(.min)),
+            ("-9223372036854775809", .bigInt("-9223372036854775809")), ("1.0", .double(1)),
+            ("123456789012345678901234567890", .bigInt("123456789012345678901234567890")),
+            ("9223372036854775808.0", .double(9_223_372_036_854_775_808.0)),
             ("0.95", .double(0.95)), ("1E+2", .double(100)), ("2.2250738585072011e-308", .double(Double("2.2250738585072011e-308")!)),
         ]
         for (text, want) in cases {

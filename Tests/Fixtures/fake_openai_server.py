@@ -14,6 +14,10 @@ select behaviours; counters are per distinct message, so every test uses its own
   [reasoning]         add reasoning_content; [reasoning_key] uses the newer `reasoning` key
   [reverse]           list choices in reverse index order
   [capacity=g:4]      HTTP 429 while more than 4 requests of group g are being handled
+  [echo_headers]      HTTP 401 whose body repeats the request headers (Authorization included), as
+                      some proxies and debug servers do; [echo_key_answer] puts them in the answer
+  [endless]           HTTP 200 whose body never ends (no Content-Length, bytes until the client leaves)
+  [huge_usage]        usage counts of 2^63-1
   [chaos=0.4]         with probability 0.4 a random fault: 429, 500 or 503, a connection reset,
                       a stall of [chaos_stall=S] seconds (default 3) before answering, a 200 with a
                       malformed body, or a correct body trickled out slowly
@@ -148,6 +152,22 @@ class Handler(BaseHTTPRequestHandler):
                 after = directive(text, "retry_after")
                 headers = [("Retry-After", after)] if after else []
                 return self.reply(int(status), {"error": {"message": f"injected {status}"}}, headers)
+        if directive(text, "echo_headers"):
+            headers = "\n".join(f"{k}: {v}" for k, v in self.headers.items())
+            return self.reply(401, {"error": {"message": f"invalid key; you sent:\n{headers}"}})
+        if directive(text, "endless"):
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                self.wfile.write(b'{"choices": [{"message": {"content": "')
+                chunk = b"x" * 65536
+                while True:
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                return
         if directive(text, "bad_request"):
             return self.reply(400, {"error": {"message": "This model's maximum context length is 4096 tokens",
                                               "type": "BadRequestError", "code": 400}})
@@ -186,6 +206,8 @@ class Handler(BaseHTTPRequestHandler):
         choices = []
         for i in range(n):
             message = {"role": "assistant", "content": f"{text}|seed={req.get('seed')}|i={i}"}
+            if directive(text, "echo_key_answer"):
+                message["content"] += "|" + str(self.headers.get("Authorization"))
             if directive(text, "reasoning"):
                 message["reasoning_content"] = f"thinking {i}"
             if directive(text, "reasoning_key"):
@@ -196,7 +218,9 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200 if not trickle else -200, {
             "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
             "model": req.get("model"), "choices": choices,
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5 * n, "total_tokens": 10 + 5 * n},
+            "usage": {"prompt_tokens": 2**63 - 1, "completion_tokens": 2**63 - 1, "total_tokens": 2**63 - 1}
+            if directive(text, "huge_usage") else
+            {"prompt_tokens": 10, "completion_tokens": 5 * n, "total_tokens": 10 + 5 * n},
             "timings": {"prompt_ms": 1.5},  # llama-server adds this; clients must ignore it
         })
 
