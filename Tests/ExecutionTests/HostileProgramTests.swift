@@ -83,6 +83,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let marker = "\(dir)/marker"
         try "keep".write(toFile: marker, atomically: true, encoding: .utf8)
+        // Its own name per run: the basic level, which leaves /tmp shared, runs at the same time.
+        let outside = "/tmp/evalpipe-sandbox-escape-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outside) }
         setenv("HOME", dir, 1)
         let e = try Self.engine(level)
         defer { e.shutdown() }
@@ -97,12 +100,12 @@ import Testing
                         pass
                     libc.unlink(p.encode())
                 libc.rmdir(b"\(dir)")
-                open("/tmp/evalpipe-hostile-was-here", "w").write("x")
+                open("\(outside)", "w").write("x")
                 return "pwned" if not os.path.exists("\(marker)") else "kept"
             """))
         #expect(!o.passed)
         #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "keep")
-        if level == .bwrap { #expect(!FileManager.default.fileExists(atPath: "/tmp/evalpipe-hostile-was-here")) }
+        if level == .bwrap { #expect(!FileManager.default.fileExists(atPath: outside)) }
     }
 
     @Test(arguments: levels) func noNetworkConnectionArrives(level: SandboxLevel) throws {
