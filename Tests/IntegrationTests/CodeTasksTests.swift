@@ -14,13 +14,14 @@ final class CodeTasksTests: XCTestCase {
     func run(_ task: String, data: String, metric: String) throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The test server serves at most its --parallel 4 draws per request.
         let r = try Harness.sh("""
             make -s \(task) BIN=\(Harness.bin) MODEL=hosted_vllm/smollm2 BASE_URL=\(server.baseURL) \
-              DATA=\(data) LIMIT=2 MAX_TOKENS=96 SEED=1 RESULTS=\(dir) PROFILE=
+              DATA=\(data) LIMIT=2 MAX_TOKENS=96 SEED=1 MAX_N=4 RESULTS=\(dir) PROFILE=
             """)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("score: sandbox "), r.stderr)
-        let scored = try Harness.lines("\(dir)/hosted_vllm/smollm2/smollm2/default/\(task)/scored.jsonl")
+        let scored = try Harness.lines("\(dir)/hosted_vllm/hosted_vllm/smollm2/default/\(task)/scored.jsonl")
         XCTAssertEqual(scored.count, 2)
         for rec in scored {
             let responses = rec["responses"] as! [[String: Any]]
@@ -33,7 +34,7 @@ final class CodeTasksTests: XCTestCase {
             let pass1 = (rec["scores"] as! [String: Any])[metric] as! Double
             XCTAssertEqual(pass1, Double(passed) / 10, accuracy: 1e-12)
         }
-        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/hosted_vllm/smollm2/smollm2/default/\(task)/metrics.json")))
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/hosted_vllm/hosted_vllm/smollm2/default/\(task)/metrics.json")))
         XCTAssertNotNil(metrics as? [String: Any])
     }
 
