@@ -329,8 +329,8 @@ private struct BlockState {
         }
         guard let labelEnd, labelEnd + 1 < s.count, s[labelEnd + 1] == ":" else { return false }
 
-        // Spaces and at most the line breaks that continuation lines allow, before and after the
-        // destination.
+        // Spaces, tabs and line breaks around the destination; at a line break the next line is
+        // pulled in if it may continue the definition.
         func skipWhitespace(_ from: Int) -> Int {
             var p = from
             while p < s.count {
