@@ -15,6 +15,7 @@ import Testing
         (#"$a(x+1)$"#, #"$ax+a$"#, true),
         (#"$f(x)$"#, #"$fx$"#, false),
         (#"$f(-1)$"#, #"$-f$"#, true),
+        (#"$1 \le \phi(n) < 4$"#, #"$[1, 4)$"#, true),
     ]
 
     @Test(arguments: cases)
@@ -29,7 +30,9 @@ import Testing
     /// The parsed objects as the reference prints them.
     @Test func parsedShapes() {
         #expect(LatexParser.parse(#"x_{1}=2,\quadx_{2}=3"#).map(MathPrinter.string) == "{Eq(x_1, 2), Eq(x_2, 3)}")
-        #expect(LatexParser.parse("g(x,y)").map(MathPrinter.string) == "g(x, y)")
+        let shapes = ["g(x,y)": "g(x, y)", "x^2(3)": "x(3)**2", "f_1^2(x)": "f_1(x)**2", #"3\pi(2)"#: #"3*\pi(2)"#,
+                      #"\phi(x)"#: #"\phi(x)"#, "f(\\infty)": "f(oo)", "a(x+1)": "a*(x + 1)"]
+        for (latex, printed) in shapes { #expect(LatexParser.parse(latex).map(MathPrinter.string) == printed, "\(latex)") }
         #expect(LatexParser.parse(#"\leftx"#) == nil)  // `\le` then `ftx`: a relation with no left side
     }
 }

@@ -440,27 +440,32 @@ struct LatexParser {
         }
     }
 
-    /// The reference's undefined function: a letter (with its subscript, the name as written)
-    /// applied to one atom or to a comma-separated list, `f(x)`, `g_{1}(2)`, `h(x, y+1)`; any other
-    /// parenthesis after a letter is a product, `a(x+1)`, `f(-1)`.
+    /// The reference's undefined function: a letter or Greek letter (with its subscript, the name
+    /// as written) applied to one atom or to a comma-separated list, `f(x)`, `g_{1}(2)`, `h(x, y+1)`,
+    /// `\phi(n)`, a power between them raising the value (`f^2(x)` = f(x)²); any other parenthesis
+    /// after it is a product, `a(x+1)`, `f(-1)`.
     private mutating func application(_ name: String) throws -> MathExpr? {
-        guard peek == .op("(") else { return nil }
-        let open = i
-        i += 1
-        let atom = Self.isAtom(toks[i...].prefix { $0 != .op(")") })
-        if let args = try? commaElements(), take(.op(")")), args.count > 1 || atom && args.count == 1 {
-            return .function(name, args)
+        let saved = (i, toks)
+        var power: MathExpr?
+        if take(.op("^")) { power = try? exponentAtom() }
+        if take(.op("(")) {
+            let atom = Self.isAtom(toks[i...].prefix { $0 != .op(")") })
+            if let args = try? commaElements(), take(.op(")")), args.count > 1 || atom && args.count == 1 {
+                let call = MathExpr.function(name, args)
+                return power.map { .pow(call, $0) } ?? call
+            }
         }
-        i = open
+        (i, toks) = saved
         return nil
     }
 
-    /// One atom of the reference's grammar: a number, a letter other than e (with a subscript), a Greek letter.
+    /// One atom of the reference's grammar: a number, a letter other than e (with a subscript), a
+    /// Greek letter, `\infty`.
     private static func isAtom(_ ts: ArraySlice<Token>) -> Bool {
         guard let first = ts.first else { return false }
         switch first {
         case .number: return ts.count == 1
-        case .command(let c): return ts.count == 1 && (symbolCommands.contains(c) || c == "pi")
+        case .command(let c): return ts.count == 1 && (symbolCommands.contains(c) || c == "pi" || c == "infty")
         case .letter(let l) where l != "e":
             if ts.count == 1 { return true }
             let rest = ts.dropFirst()
@@ -559,7 +564,7 @@ struct LatexParser {
                 return .pow(try braced(), .pow(n, .number(Rational(-1))))
             }
             return .function("sqrt", [try braced()])
-        case "pi": return .pi
+        case "pi": return try application("\\pi") ?? .pi
         case "infty": return .infinity
         case "emptyset": return .emptySet
         case "{":
@@ -574,7 +579,11 @@ struct LatexParser {
             return .function("binom", [n, k])
         case "%": throw Failure()
         default:
-            if Self.symbolCommands.contains(c) { return .symbol(c + (try subscriptText())) }
+            if Self.symbolCommands.contains(c) {
+                let start = i - 1
+                let name = c + (try subscriptText())
+                return try application(toks[start..<i].map(Self.spell).joined()) ?? .symbol(name)
+            }
             if Self.functions.contains(c) {
                 var base: MathExpr?
                 if c == "log", take(.op("_")) { base = peek == .op("{") ? try braced() : try primary() }
