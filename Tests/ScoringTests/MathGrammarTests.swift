@@ -35,4 +35,13 @@ import Testing
         for (latex, printed) in shapes { #expect(LatexParser.parse(latex).map(MathPrinter.string) == printed, "\(latex)") }
         #expect(LatexParser.parse(#"\leftx"#) == nil)  // `\le` then `ftx`: a relation with no left side
     }
+
+    /// Nested calls, products and powers before parentheses parse each level once (a retried
+    /// parse at each level would take 2^200 steps).
+    @Test func nestedCallsFinish() {
+        let n = 200
+        #expect(LatexParser.parse(String(repeating: "a(", count: n) + "x+1" + String(repeating: ")", count: n)) != nil)
+        #expect(LatexParser.parse(String(repeating: "f(", count: n) + "x" + String(repeating: ")", count: n)) != nil)
+        #expect(LatexParser.parse(String(repeating: "x^{", count: 100) + "2" + String(repeating: "}(y+1)", count: 100)) != nil)
+    }
 }

@@ -444,19 +444,60 @@ struct LatexParser {
     /// as written) applied to one atom or to a comma-separated list, `f(x)`, `g_{1}(2)`, `h(x, y+1)`,
     /// `\phi(n)`, a power between them raising the value (`f^2(x)` = f(x)²); any other parenthesis
     /// after it is a product, `a(x+1)`, `f(-1)`.
+    /// Decided on the tokens before parsing, so nothing is parsed twice (nested calls would
+    /// otherwise backtrack exponentially).
     private mutating func application(_ name: String) throws -> MathExpr? {
-        let saved = (i, toks)
-        var power: MathExpr?
-        if take(.op("^")) { power = try? exponentAtom() }
-        if take(.op("(")) {
-            let atom = Self.isAtom(toks[i...].prefix { $0 != .op(")") })
-            if let args = try? commaElements(), take(.op(")")), args.count > 1 || atom && args.count == 1 {
-                let call = MathExpr.function(name, args)
-                return power.map { .pow(call, $0) } ?? call
+        var k = i
+        if k < toks.count, toks[k] == .op("^") {
+            k += 1
+            guard k < toks.count else { return nil }
+            if toks[k] == .op("{") {
+                guard let close = Self.closing(toks, from: k) else { return nil }
+                k = close + 1
+            } else {
+                // A bare exponent is one character (see `exponentAtom`): `f^23(x)` is no call.
+                if case .number(let n) = toks[k], n.count > 1 { return nil }
+                k += 1
             }
         }
-        (i, toks) = saved
+        guard k < toks.count, toks[k] == .op("("), let close = Self.closing(toks, from: k) else { return nil }
+        let inner = toks[(k + 1)..<close]
+        guard Self.isAtom(inner) || Self.hasTopLevelComma(inner) else { return nil }
+        var power: MathExpr?
+        if take(.op("^")) { power = try exponentAtom() }
+        try expect(.op("("))
+        let args = try commaElements()
+        try expect(.op(")"))
+        let call = MathExpr.function(name, args)
+        return power.map { .pow(call, $0) } ?? call
+    }
+
+    /// The index of the bracket closing the one at `open`, any bracket kind counted (`[0, 1)` inside).
+    private static func closing(_ ts: [Token], from open: Int) -> Int? {
+        var depth = 0
+        for k in open..<ts.count {
+            switch ts[k] {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"):
+                depth -= 1
+                if depth == 0 { return k }
+            default: break
+            }
+        }
         return nil
+    }
+
+    private static func hasTopLevelComma(_ ts: ArraySlice<Token>) -> Bool {
+        var depth = 0
+        for t in ts {
+            switch t {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"): depth -= 1
+            case .op(","): if depth == 0 { return true }
+            default: break
+            }
+        }
+        return false
     }
 
     /// One atom of the reference's grammar: a number, a letter other than e (with a subscript), a
