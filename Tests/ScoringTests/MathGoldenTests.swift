@@ -39,17 +39,10 @@ final class MathGoldenTests: XCTestCase {
         XCTAssertEqual(misses, [], "\(total - misses.count)/\(total) agree")
     }
 
-    /// Peer cases we do not reproduce yet, by class (tasks/math_500.yaml lists them): a relation on
-    /// a function value solved as a set (`0<f(x)<1` = (0,1): 0217, 0199); lists of equations joined
-    /// by `\quad` against two boxes (0220–0223, 0226–0229).
-    static let knownPeerMisses = Set(["0217", "0220", "0222", "0223"].map { "peer-lighteval-extractive-match-" + $0 }
-        + ["0199", "0226", "0228", "0229"].map { "peer-math-verify-" + $0 })
-
     func testPeerLightevalExtractiveMatch() throws { try peer("peer-lighteval-extractive-match.jsonl", cases: 218) }
     func testPeerMathVerify() throws { try peer("peer-math-verify.jsonl", cases: 235) }
 
-    /// Every math case the reference agrees with (`agree`), in its own configuration: all agree
-    /// but the known misses, and every known miss still misses (a fix must shrink the list).
+    /// Every math case the reference agrees with (`agree`), in its own configuration: all agree.
     func peer(_ file: String, cases: Int) throws {
         var misses: [String] = []
         var total = 0
@@ -86,11 +79,7 @@ final class MathGoldenTests: XCTestCase {
                 misses.append("\(id) want \(want): gold \(goldAnswers.first!.map { $0.description }) pred \(p.map { $0.description })")
             }
         }
-        let missed = Set(misses.map { String($0.prefix { $0 != " " && $0 != ":" }) })
-        let known = Self.knownPeerMisses.filter { $0.hasPrefix(file.replacingOccurrences(of: ".jsonl", with: "-")) }
-        XCTAssertEqual(misses.filter { !known.contains(String($0.prefix { $0 != " " && $0 != ":" })) }, [],
-                       "\(total - misses.count)/\(total) agree")
+        XCTAssertEqual(misses, [], "\(total - misses.count)/\(total) agree")
         XCTAssertEqual(total, cases, "every case the reference agrees with was read")
-        XCTAssertEqual(known.subtracting(missed).sorted(), [], "known misses that now agree: remove them from the list")
     }
 }

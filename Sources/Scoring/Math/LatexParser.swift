@@ -4,7 +4,8 @@ import Foundation
 /// rules for what benchmark answers contain: numbers (comma-grouped, decimals, percent), `\frac`,
 /// `\sqrt`, powers, implicit products (a letter is a symbol, `e` is Euler's number, `d<letter>` one
 /// symbol), mixed numbers (`2\frac12`), `\pi`, `\infty`, degrees (dropped), `\text{}` symbols,
-/// relations (chains become an `and`), `\pm`, lists and sets, intervals, tuples, matrices, `\cup`.
+/// relations (chains become an `and`), `\pm`, lists and sets, intervals, tuples, matrices, `\cup`,
+/// undefined functions (`f(x)`).
 /// Anything else is a parse failure, which the extraction treats as the reference treats an ANTLR
 /// error. Linear in the input: no answer can hang it.
 struct LatexParser {
@@ -65,7 +66,13 @@ struct LatexParser {
                 var j = k + 1
                 while j < u.count, isLetter(u[j]) { j += 1 }
                 if j == k + 1 { j = Swift.min(k + 2, u.count) }
-                let name = String(String.UnicodeScalarView(u[(k + 1)..<j]))
+                var name = String(String.UnicodeScalarView(u[(k + 1)..<j]))
+                if !Self.wholeCommands.contains(name),
+                   let p = name.indices.reversed().map({ String(name[..<$0]) }).first(where: Self.referenceCommands.contains) {
+                    // The reference's lexer takes the longest command token that matches: `\quadx` is
+                    // `\quad` then `x`, `\pix` is pi times x.
+                    name = p; j = k + 1 + p.unicodeScalars.count
+                }
                 k = j
                 if ["text", "mbox", "textbf", "mathrm", "operatorname"].contains(name) {
                     // `\text{...}` is one symbol; parentheses and spaces inside are dropped.
@@ -105,6 +112,21 @@ struct LatexParser {
         }
         return out
     }
+
+    /// The reference lexer's command tokens (found by running its lexer on each name) and the
+    /// spacing commands it skips.
+    static let referenceCommands: Set<String> = Set(("Delta Gamma Im Lambda Omega Phi Pi Psi Re Rightarrow Sigma Theta Upsilon Xi "
+        + "alpha angle approx arccos arccosh arccot arccsc arcosh arcsec arcsin arcsinh arctan arctanh arsinh artanh beta binom "
+        + "boxed cap cdot ceil cfrac chi choose cos cosh cot csc cup delta det dfrac div ell emptyset epsilon equiv eta exp floor "
+        + "frac gamma gcd ge geq geqslant gt hbar in infty int iota kappa lambda langle lbrace lbrack lceil lcm le leq leqslant "
+        + "lfloor lgroup lim llcorner ln log lrcorner lt lvert mathit max min mod mp mu nabla ne neq notin nu omega omicron "
+        + "operatorname partial phantom phi pi pm prime prod psi rangle rbrace rbrack rceil rfloor rgroup rho rightarrow rvert "
+        + "sec setminus sigma sin sinh sqrt square subseteq sum supseteq tan tanh tau tfrac theta times to triangle ulcorner "
+        + "upsilon urcorner varepsilon varnothing varphi varpi varrho varsigma vartheta vert wp xi zeta "
+        + "quad qquad negmedspace negthickspace").split(separator: " ").map(String.init))
+    /// Names read whole even when a shorter command begins them: those, and what the reference's
+    /// normalization handles before lexing (`\text{…}`, `\left`, `\big`…).
+    static let wholeCommands = referenceCommands.union(["text", "mbox", "textbf", "mathrm", "left", "right", "big", "Big", "bigg", "Bigg"])
 
     /// The Unicode characters the reference's lexer reads as the token of an ASCII operator, a
     /// command or a Greek letter (its literals, e.g. `−` is SUB, `≤` LTE, `α` the symbol alpha);
@@ -391,9 +413,11 @@ struct LatexParser {
             if take(.command("%")) { return .percent(v) }
             return v
         case .letter(let l):
+            let start = i - 1
             let name = l + (try subscriptText())
             if l == "e" && name == "e" { return .e }
             if l == "I" && name == "I" { return .imaginary }
+            if l.count == 1, l != "e", let call = try application(toks[start..<i].map(Self.spell).joined()) { return call }
             return .symbol(name)
         case .text(let s):
             guard !s.isEmpty else { throw Failure() }
@@ -413,6 +437,82 @@ struct LatexParser {
             return try command(c)
         default:
             throw Failure()
+        }
+    }
+
+    /// The reference's undefined function: a letter or Greek letter (with its subscript, the name
+    /// as written) applied to one atom or to a comma-separated list, `f(x)`, `g_{1}(2)`, `h(x, y+1)`,
+    /// `\phi(n)`, a power between them raising the value (`f^2(x)` = f(x)²); any other parenthesis
+    /// after it is a product, `a(x+1)`, `f(-1)`.
+    /// Decided on the tokens before parsing, so nothing is parsed twice (nested calls would
+    /// otherwise backtrack exponentially).
+    private mutating func application(_ name: String) throws -> MathExpr? {
+        var k = i
+        if k < toks.count, toks[k] == .op("^") {
+            k += 1
+            guard k < toks.count else { return nil }
+            if toks[k] == .op("{") {
+                guard let close = Self.closing(toks, from: k) else { return nil }
+                k = close + 1
+            } else {
+                // A bare exponent is one character (see `exponentAtom`): `f^23(x)` is no call.
+                if case .number(let n) = toks[k], n.count > 1 { return nil }
+                k += 1
+            }
+        }
+        guard k < toks.count, toks[k] == .op("("), let close = Self.closing(toks, from: k) else { return nil }
+        let inner = toks[(k + 1)..<close]
+        guard Self.isAtom(inner) || Self.hasTopLevelComma(inner) else { return nil }
+        var power: MathExpr?
+        if take(.op("^")) { power = try exponentAtom() }
+        try expect(.op("("))
+        let args = try commaElements()
+        try expect(.op(")"))
+        let call = MathExpr.function(name, args)
+        return power.map { .pow(call, $0) } ?? call
+    }
+
+    /// The index of the bracket closing the one at `open`, any bracket kind counted (`[0, 1)` inside).
+    private static func closing(_ ts: [Token], from open: Int) -> Int? {
+        var depth = 0
+        for k in open..<ts.count {
+            switch ts[k] {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"):
+                depth -= 1
+                if depth == 0 { return k }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    private static func hasTopLevelComma(_ ts: ArraySlice<Token>) -> Bool {
+        var depth = 0
+        for t in ts {
+            switch t {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"): depth -= 1
+            case .op(","): if depth == 0 { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// One atom of the reference's grammar: a number, a letter other than e (with a subscript), a
+    /// Greek letter, `\infty`.
+    private static func isAtom(_ ts: ArraySlice<Token>) -> Bool {
+        guard let first = ts.first else { return false }
+        switch first {
+        case .number: return ts.count == 1
+        case .command(let c): return ts.count == 1 && (symbolCommands.contains(c) || c == "pi" || c == "infty")
+        case .letter(let l) where l != "e":
+            if ts.count == 1 { return true }
+            let rest = ts.dropFirst()
+            guard rest.first == .op("_") else { return false }
+            return rest.count == 2 || rest.dropFirst().first == .op("{") && rest.last == .op("}")
+        default: return false
         }
     }
 
@@ -505,7 +605,7 @@ struct LatexParser {
                 return .pow(try braced(), .pow(n, .number(Rational(-1))))
             }
             return .function("sqrt", [try braced()])
-        case "pi": return .pi
+        case "pi": return try application("\\pi") ?? .pi
         case "infty": return .infinity
         case "emptyset": return .emptySet
         case "{":
@@ -520,7 +620,11 @@ struct LatexParser {
             return .function("binom", [n, k])
         case "%": throw Failure()
         default:
-            if Self.symbolCommands.contains(c) { return .symbol(c + (try subscriptText())) }
+            if Self.symbolCommands.contains(c) {
+                let start = i - 1
+                let name = c + (try subscriptText())
+                return try application(toks[start..<i].map(Self.spell).joined()) ?? .symbol(name)
+            }
             if Self.functions.contains(c) {
                 var base: MathExpr?
                 if c == "log", take(.op("_")) { base = peek == .op("{") ? try braced() : try primary() }

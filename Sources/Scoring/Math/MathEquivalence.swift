@@ -10,7 +10,7 @@ enum MathEquivalence {
         var gold = gold, pred = pred
         if isAssignment(gold) && !pred.isEquation, let r = gold.lastRelation.rhs { gold = r }
         if pred.isEquation && !gold.isEquation, let r = pred.lastRelation.rhs { pred = r }
-        if gold.isRelation && pred.isSet, let s = relationAsSet(gold) { gold = s }
+        if gold.isRelation && pred.isSet, let s = relationAsSet(unwrapCalls(gold)) { gold = s }
 
         if structurallyEqual(gold, pred) { return true }
         if gold.isRelation && pred.isRelation { return relationsEqual(gold, pred, precision) }
@@ -31,6 +31,22 @@ enum MathEquivalence {
             guard case .relation("=", let l, _)? = xs.first else { return false }
             return x.isEquation && l.isOnlySymbols
         default: return false
+        }
+    }
+
+    /// `unwrap_fcs`: an undefined function's value is the symbol named for the call, `f(x)` →
+    /// `f_x`, so a bound on it reads as a bound on one symbol.
+    static func unwrapCalls(_ x: MathExpr) -> MathExpr {
+        switch x {
+        case .function(let f, let xs) where MathExpr.isUndefinedFunction(f):
+            return .symbol(f + "_" + xs.map { MathPrinter.string(unwrapCalls($0)) }.joined(separator: "_"))
+        case .function(let f, let xs): return .function(f, xs.map(unwrapCalls))
+        case .relation(let op, let l, let r): return .relation(op, unwrapCalls(l), unwrapCalls(r))
+        case .and(let xs): return .and(xs.map(unwrapCalls))
+        case .add(let xs): return .add(xs.map(unwrapCalls))
+        case .mul(let xs): return .mul(xs.map(unwrapCalls))
+        case .pow(let a, let b): return .pow(unwrapCalls(a), unwrapCalls(b))
+        default: return x
         }
     }
 

@@ -106,6 +106,12 @@ indirect enum MathExpr: Sendable, Equatable {
         return .mul([.number(Rational(-1)), x])
     }
 
+    /// A function the parser named after a letter, `f`, `g_{1}` or `\phi` (`f(x)`), not one of sympy's.
+    static func isUndefinedFunction(_ name: String) -> Bool {
+        guard let c = name.unicodeScalars.first, c.isASCII, c.properties.isAlphabetic || c == "\\" else { return false }
+        return c == "\\" || name.unicodeScalars.count == 1 || name.unicodeScalars.dropFirst().first == "_"
+    }
+
     var isMatrix: Bool { if case .matrix = self { return true }; return false }
 
     var isSet: Bool {
