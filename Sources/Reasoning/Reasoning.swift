@@ -11,7 +11,7 @@ public struct ReasoningSplit: Equatable, Sendable {
     }
 
     /// The text the reference scores: a `None` content is replaced by the reasoning, or by "" when that
-    /// is `None` too (lighteval's `replace_none_content_with_reasoning_content` and LiteLLMClient, §7.5).
+    /// is `None` too (lighteval's `replace_none_content_with_reasoning_content` and LiteLLMClient, docs/benchmarks.md, Null content).
     public var answer: String { content ?? reasoning ?? "" }
 }
 

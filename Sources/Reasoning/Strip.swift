@@ -56,7 +56,7 @@ public enum ReasoningStripper {
         let unclosed: Bool
         if let serverReasoning, !serverReasoning.isEmpty {
             // The server's parser already split it; the reference runs no parser of its own on top
-            // (it would raise on a null content), it only substitutes a null content (§7.5 step 2).
+            // (it would raise on a null content), it only substitutes a null content (docs/benchmarks.md, Null content).
             split = ReasoningSplit(reasoning: serverReasoning, content: content)
             unclosed = content == nil
         } else {

@@ -4,7 +4,7 @@ import Testing
 @testable import Execution
 
 /// LiveCodeBench's test decoding and its stdin and call-based grading, with verdicts the
-/// reference gives (spec-english-tasks on code execution; reference-quirks 23–27).
+/// reference gives (docs/benchmarks.md, Code execution).
 @Suite(.serialized) struct LiveCodeBenchTests {
     @Test func decodesPrivateTestsOfEveryPickleProtocolTheFilesUse() throws {
         // pickle.dumps(json.dumps([...]), protocol=2), zlib, base64 (made with CPython 3.11).

@@ -146,7 +146,7 @@ private func responses(_ r: JSONObject) -> [JSONObject] { r["responses"]!.array!
         #expect(x["status"] == "truncated_in_answer")
     }
 
-    /// Only a null content is replaced by the reasoning (§7.5 step 2 tests `is None`).
+    /// Only a null content is replaced by the reasoning (docs/benchmarks.md, Null content: the test is `is None`).
     @Test func serverSplitEmptyContentStaysEmpty() throws {
         let x = responses(try strip(["responses": [["content": "", "reasoning_content": "R", "finish_reason": "stop"]]]))[0]
         #expect(x["answer"] == "")

@@ -2,7 +2,7 @@ import EvalCore
 @testable import Scoring
 import XCTest
 
-/// JEMHopQA extraction and F1 variants on the spec's verified examples (spec-japanese §2.5–2.7)
+/// JEMHopQA extraction and F1 variants on the examples of docs/benchmarks.md, JEMHopQA examples
 /// and difflib values computed by CPython 3.
 final class JapaneseOpenQATests: XCTestCase {
     func spans(_ text: String) -> [String] {

@@ -6,7 +6,7 @@ final class LetterExtractorTests: XCTestCase {
     /// (response, gold, choices, extracted, score).
     typealias Vector = (String, String, Int, [String], Double)
 
-    /// spec-english-tasks.md §2.9, produced by running the reference code.
+    /// docs/benchmarks.md, Letter extraction, produced by running the reference code.
     static let englishVectors: [Vector] = [
         ("Answer: B", "B", 4, ["B", "B"], 1),
         ("Answer: B\n", "B", 4, ["B", "B"], 1),
@@ -32,7 +32,7 @@ final class LetterExtractorTests: XCTestCase {
         ("D. it can't be A or B", "D", 4, ["D", "D"], 1),
     ]
 
-    /// spec-japanese-tasks.md §3.6, "verified examples".
+    /// docs/benchmarks.md, Letter examples.
     static let japaneseVectors: [Vector] = [
         ("考察...\n回答: B", "B", 4, ["B", "B"], 1),
         ("回答: **C**", "C", 4, ["C", "C"], 1),
@@ -63,7 +63,7 @@ final class LetterExtractorTests: XCTestCase {
     func testEnglishVectors() throws { try check(Self.englishVectors, language: "en") }
     func testJapaneseVectors() throws { try check(Self.japaneseVectors, language: "ja") }
 
-    /// The patterns as the reference compiles them (spec-english-tasks.md §2.4, spec-japanese-tasks.md §3.6).
+    /// The patterns as the reference compiles them (docs/benchmarks.md, English patterns, Japanese patterns).
     func testPatternsAreTheReferenceOnes() {
         XCTAssertEqual(LetterExtractor.sources(language: "en", choices: 4).map { "\($1) \($0)" }, [
             #"0 (?i:final answer is)\:?\s*(?P<indices>A|B|C|D)\.?\s?I hope"#,

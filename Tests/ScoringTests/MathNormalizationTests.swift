@@ -2,7 +2,7 @@ import Foundation
 @testable import Scoring
 import XCTest
 
-/// latex2sympy2_extended's normalization vectors (spec-english-tasks §2.5.4) and the parser's
+/// latex2sympy2_extended's normalization vectors (docs/benchmarks.md, Math normalization) and the parser's
 /// bounds.
 final class MathNormalizationTests: XCTestCase {
     func testReferenceNormalizationVectors() {

@@ -8,7 +8,7 @@ import Testing
 /// full-width kana with voiced-sound marks, combining marks, brackets, quotes, emphasis,
 /// zero-width and compatibility characters, and characters newer than Python 3.11's Unicode 14.0.
 /// The oracle is `ORACLE_PYTHON` (bin/oracle-setup): its `unicodedata` and our own few lines of
-/// the pipeline below, which follow spec-japanese-tasks' description of the quasi variants.
+/// the pipeline below, which follow the quasi pipeline of docs/benchmarks.md, JEMHopQA extraction.
 @Suite struct QuasiNormalizationDifferentialTests {
     static let oracle = #"""
     import json, sys, unicodedata

@@ -2,7 +2,7 @@ import Foundation
 
 /// latex2sympy2_extended 1.0.6 `normalize_latex` with the configuration lighteval uses
 /// (basic_latex, units, malformed_operators, nits, equations; boxed "all" or "last"), step by step
-/// in the library's order (spec-english-tasks §2.5.4).
+/// in the library's order (docs/benchmarks.md, Math normalization).
 enum LatexNormalizer {
     enum Boxed { case all, last }
 

@@ -1,7 +1,7 @@
 import EvalCore
 import Foundation
 
-/// lighteval's `sympy_expr_eq` (strict, spec-english-tasks §2.6) on `MathExpr`: the same rules in
+/// lighteval's `sympy_expr_eq` (strict, docs/benchmarks.md, Math equivalence) on `MathExpr`: the same rules in
 /// the same order. Where the reference asks sympy whether an expression simplifies to zero, we
 /// evaluate it exactly when it is rational, else at random points for its symbols: equal at every
 /// point (to 1e-9 relative) is equal.

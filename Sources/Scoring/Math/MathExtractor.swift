@@ -21,7 +21,7 @@ struct MathTargets: Hashable, Sendable {
     var expr: Bool
 }
 
-/// The math tasks' extraction (spec-english-tasks §2.3–2.5, spec-japanese-tasks §6.4): gold and
+/// The math tasks' extraction (docs/benchmarks.md, Math extraction): gold and
 /// prediction sides each run their configured patterns through `TargetExtraction`; matches parse
 /// to `MathExpr`. MATH-500 and MCLM MATH-100 (`math_latex_gold`) take the gold from LaTeX with
 /// boxed priority 55; AIME (`math_expr_gold`) from the expression patterns. Predictions use both,
