@@ -95,8 +95,11 @@ install: build
 
 # The integration tests need the real small model server: set it up (cached) first.
 # The oracle venv holds the reference's Python libraries, for differential tests only.
+# Tests and what they start (Foundation's atomic writes, job scripts, servers) get a private
+# TMPDIR, removed afterwards: a test run leaves nothing in /tmp.
 test:
-	eval "$$(bin/llm-setup)" && eval "$$(bin/oracle-setup)" && eval "$$(bin/nagisa-setup)" && export LLAMA_SERVER LLM_MODEL ORACLE_PYTHON NAGISA_DATA && swift test
+	eval "$$(bin/llm-setup)" && eval "$$(bin/oracle-setup)" && eval "$$(bin/nagisa-setup)" && export LLAMA_SERVER LLM_MODEL ORACLE_PYTHON NAGISA_DATA \
+	  && t=$$(mktemp -d "$${TMPDIR:-/tmp}/evalpipe-test.XXXXXX") && { TMPDIR=$$t swift test; rc=$$?; rm -rf "$$t"; exit $$rc; }
 
 demo: build
 	bin/demo
