@@ -91,4 +91,30 @@ import Testing
         #expect(r.stderr.contains("SAMPLES=1: hellaswag has no sample in tasks/samples/"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: d + "/results/samples/hosted_vllm/sample/none/default/hellaswag/samples.jsonl"))
     }
+
+    /// Our code rows are right: each canonical solution passes its own test, and a body returning
+    /// None fails it: python3 runs prompt + body + test, then check(entry_point), as HumanEval's harness does.
+    @Test func codeSamplesPassTheirOwnTestsAndAWrongBodyFails() throws {
+        let script = """
+            import json, sys
+            n = 0
+            for line in open(sys.argv[1], encoding="utf-8"):
+                r = json.loads(line)
+                for body, ok in ((r["canonical_solution"], True), ("    return None\\n", False)):
+                    g = {}
+                    exec(r["prompt"] + body + r["test"], g)
+                    try:
+                        g["check"](g[r["entry_point"]]); passed = True
+                    except Exception:
+                        passed = False
+                    assert passed == ok, (r["task_id"], ok)
+                n += 1
+            print(n)
+            """
+        for (file, rows) in [("humanevalplus.jsonl", 3), ("swallow_jhumaneval.jsonl", 3)] {
+            let r = try Harness.sh("python3 -c '\(script)' tasks/samples/\(file)")
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            #expect(r.stdout == "\(rows)\n", "\(file)")
+        }
+    }
 }
