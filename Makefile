@@ -1,6 +1,7 @@
 # evalpipe — a target per benchmark (every tasks/*.yaml), plus build, test, demo and fidelity.
 #
 #   make gpqa_diamond MODEL=hosted_vllm/Qwen/Qwen3-8B BASE_URL=http://localhost:8000/v1
+#   make japanese_mt_bench MODEL=… BASE_URL=… JUDGE_MODEL=openai/gpt-4o-2024-08-06 [JUDGE_BASE_URL=…]
 #   make demo          # a real small model on loopback, the whole pipeline, a results table
 #   make test          # unit and integration tests (sets up the small model server once)
 #   make fidelity GOLDEN=path/to/golden.jsonl
@@ -19,7 +20,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
 PREFIX ?= /usr/local
 BIN ?= $(CURDIR)/.build/release
-TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate evalpipe-jobs
+TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate evalpipe-jobs ja-tokenize
 
 MODEL ?=
 BASE_URL ?=
@@ -40,6 +41,13 @@ SEED ?=
 CONCURRENCY ?=
 # Score what came back even when some records ended in api_error (they show as missing coverage).
 ALLOW_ERRORS ?=
+# Tasks with a judge (MT-Bench): the judge's model and server; its key is the one its provider
+# prefix reads (OPENAI_API_KEY for openai/…), from the environment or ./.env, never a flag.
+JUDGE_MODEL ?=
+JUDGE_BASE_URL ?=
+JUDGE_CONCURRENCY ?= 10
+# Overrides the judge's 4,096-token budget (a small test judge).
+JUDGE_MAX_TOKENS ?=
 
 # hosted_vllm/Qwen/Qwen3-8B → results/hosted_vllm/Qwen/Qwen3-8B; openai/gpt-4o → results/openai/openai/gpt-4o
 PROVIDER := $(word 1,$(subst /, ,$(MODEL)))
@@ -57,6 +65,9 @@ RUN_TASKS ?=
 SUITE ?= swallow
 
 TASKS := $(basename $(notdir $(wildcard tasks/*.yaml)))
+JUDGED := $(basename $(notdir $(shell grep -l '^judge:' tasks/*.yaml)))
+# A judge's results live in a folder named after it, so another judge never mixes in.
+JUDGE_DIR = judge-$(subst /,_,$(JUDGE_MODEL))
 opt = $(if $(2),$(1) $(call quote,$(2)))
 quote = '$(subst ','\'',$(1))'
 # A task's sample: tasks/samples/<task>.{csv,jsonl,json,parquet}, else the folder tasks/samples/<task>/
@@ -77,6 +88,8 @@ help:
 	@echo "tasks: $(TASKS)"
 
 build: $(addprefix $(BIN)/,$(TOOLS))
+	@# The Japanese dictionary (Debian's mecab-ipadic, compiled and cached); else built on first use.
+	@$(BIN)/ja-tokenize --build-dictionary >/dev/null || echo "make build: the Japanese dictionary will be built on first use" >&2
 
 $(addprefix $(BIN)/,$(TOOLS)) &: Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
 	@# Static Foundation's linker warning about mktemp is noise we cannot act on.
@@ -134,8 +147,15 @@ print-run:
 
 # ---- one benchmark, stage by stage ----
 
-$(TASKS): %: $(RUN)/%/metrics.md
+$(filter-out $(JUDGED),$(TASKS)): %: $(RUN)/%/metrics.md
 	@cat $<
+
+$(JUDGED): %: check-judge $(RUN)/%/$(JUDGE_DIR)/metrics.md
+	@cat $(RUN)/$*/$(JUDGE_DIR)/metrics.md
+
+check-judge:
+	@test -n "$(JUDGE_MODEL)" || { echo "this task is rated by an LLM judge: set JUDGE_MODEL=openai/gpt-4o-2024-08-06 (the reference's; key in OPENAI_API_KEY or ./.env), or JUDGE_MODEL=… JUDGE_BASE_URL=… for an OpenAI-compatible server" >&2; exit 2; }
+.PHONY: check-judge
 
 check-model:
 	@test -n "$(MODEL)" || { echo "set MODEL=provider/publisher/model (and BASE_URL for hosted_vllm)" >&2; exit 2; }
@@ -168,3 +188,28 @@ $(RUN)/%/metrics.json: $(RUN)/%/scored.jsonl
 
 $(RUN)/%/metrics.md: $(RUN)/%/metrics.json $(RUN)/%/scored.jsonl
 	$(BIN)/aggregate --format markdown $(RUN)/$*/scored.jsonl > $@.tmp && mv $@.tmp $@
+
+# ---- tasks with a judge: answers → judge prompts → judgements → scores ----
+# One judge request per draw and turn; call-model appends to judged.jsonl.part and a rerun asks
+# only for the judgements not there yet (each is cached by its request key). Records the model
+# never answered (api_error) go to unjudged.jsonl and show in the coverage.
+
+$(RUN)/%/$(JUDGE_DIR)/judge-prompts.jsonl: $(RUN)/%/answers.jsonl
+	@mkdir -p $(@D)
+	$(BIN)/render-prompts --judge $(call opt,--max-tokens,$(JUDGE_MAX_TOKENS)) --unjudged $(@D)/unjudged.jsonl.tmp $< > $@.tmp \
+	  && mv $(@D)/unjudged.jsonl.tmp $(@D)/unjudged.jsonl && mv $@.tmp $@
+
+$(RUN)/%/$(JUDGE_DIR)/judged.jsonl: $(RUN)/%/$(JUDGE_DIR)/judge-prompts.jsonl
+	$(BIN)/call-model --model $(call quote,$(JUDGE_MODEL)) $(call opt,--base-url,$(JUDGE_BASE_URL)) \
+	  --concurrency $(JUDGE_CONCURRENCY) --output $@.part $< $(if $(ALLOW_ERRORS),|| true) \
+	  || { echo "some judgements ended in api_error: run the same command again to retry them, or add ALLOW_ERRORS=1 to score the rest" >&2; exit 1; }
+	mv $@.part $@
+
+$(RUN)/%/$(JUDGE_DIR)/scored.jsonl: $(RUN)/%/$(JUDGE_DIR)/judged.jsonl
+	$(BIN)/score $< $(@D)/unjudged.jsonl > $@.tmp && mv $@.tmp $@
+
+$(RUN)/%/$(JUDGE_DIR)/metrics.json: $(RUN)/%/$(JUDGE_DIR)/scored.jsonl
+	$(BIN)/aggregate $< > $@.tmp && mv $@.tmp $@
+
+$(RUN)/%/$(JUDGE_DIR)/metrics.md: $(RUN)/%/$(JUDGE_DIR)/metrics.json $(RUN)/%/$(JUDGE_DIR)/scored.jsonl
+	$(BIN)/aggregate --format markdown $(RUN)/$*/$(JUDGE_DIR)/scored.jsonl > $@.tmp && mv $@.tmp $@

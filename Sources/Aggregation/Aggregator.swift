@@ -106,10 +106,8 @@ public final class Aggregator {
             let task = try? catalog.resolve(key.task).task
             if task == nil { Log.line("aggregate: warning: no task file for '\(key.task)': no headline") }
             let metrics = summarize(g)
-            var headline: Headline?
-            if let h = task?.headline, let m = metrics[h.metric] {
-                headline = Headline(name: h.name, metric: h.metric, value: m.mean)
-            }
+            // A headline metric without a value (MT-Bench with no rated question) stays named, valueless.
+            let headline = task?.headline.map { Headline(name: $0.name, metric: $0.metric, value: metrics[$0.metric]?.mean) }
             rows.append(TaskResult(
                 model: key.model, settings: key.settings, task: key.task, records: g.records, scored: g.scored,
                 status: g.status, metrics: metrics, headline: headline,
@@ -123,11 +121,14 @@ public final class Aggregator {
     }
 
     private func summarize(_ g: Group) -> [String: MetricSummary] {
-        g.metrics.mapValues { reducer in
+        g.metrics.compactMapValues { reducer in
             if missingAsZero, g.records > reducer.summary.n, !reducer.addMissing(g.records - reducer.summary.n) {
                 Log.line("aggregate: warning: \(type(of: reducer).name) cannot count records without scores: --missing-as-zero leaves them out")
             }
-            return reducer.summary
+            // A reducer left with nothing to reduce (MT-Bench when every question's judge failed,
+            // where the reference raises) reports NaN over 0: the metric is missing, not a number.
+            let s = reducer.summary
+            return s.n == 0 && s.mean.isNaN ? nil : s
         }
     }
 }
@@ -143,7 +144,8 @@ public struct MetricSummary: Codable, Equatable, Sendable {
 public struct Headline: Codable, Equatable, Sendable {
     public var name: String
     public var metric: String
-    public var value: Double
+    /// nil when the metric has no value (left out of the JSON).
+    public var value: Double?
 }
 
 public struct SubsetResult: Codable, Sendable {

@@ -24,6 +24,7 @@ public enum Reducers {
     public static let all: [String: any Reducer.Type] = [
         MeanReducer.name: MeanReducer.self,
         MicroMeanReducer.name: MicroMeanReducer.self,
+        MTBenchReducer.name: MTBenchReducer.self,
         CorpusBLEU.name: CorpusBLEU.self,
     ]
 

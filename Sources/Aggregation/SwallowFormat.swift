@@ -27,7 +27,8 @@ public struct SwallowFormat {
             }
         }
         out.sort { ($0.key.position, $0.key.key) < ($1.key.position, $1.key.key) }
-        for (a, b) in zip(out, out.dropFirst()) where a.key.position == b.key.position {
+        // The same key at the same position from several tasks: alternatives (see `render`).
+        for (a, b) in zip(out, out.dropFirst()) where a.key.position == b.key.position && a.key.key != b.key.key {
             Log.line("aggregate: warning: position \(a.key.position) is declared by \(a.task.name) (\(a.key.key)) and \(b.task.name) (\(b.key.key))")
         }
         return out
@@ -48,19 +49,29 @@ public struct SwallowFormat {
         for r in rows where taskNames[r.task] == nil {
             taskNames[r.task] = (try? catalog.resolve(r.task).task.name) ?? r.task
         }
-        return entries.map { e in
-            let row = rows.first { taskNames[$0.task] == e.task.name }
-            return (e.key.key, row.map { Self.value(e, $0) } ?? .missing)
+        // A key declared by several tasks (the Japanese MT-Bench and its 6,144-character variant)
+        // is the reference's comma-joined task_key: the value of the one task that has results,
+        // -1 when none or more than one has.
+        var values: [(String, Value)] = []
+        for e in entries {
+            let found = rows.filter { taskNames[$0.task] == e.task.name }.map { Self.value(e, $0) }.filter { $0 != .missing }
+            if let last = values.last, last.0 == e.key.key {
+                values[values.count - 1].1 = last.1 == .missing ? (found.first ?? .missing) : (found.isEmpty ? last.1 : .ambiguous)
+            } else {
+                values.append((e.key.key, found.count == 1 ? found[0] : found.isEmpty ? .missing : .ambiguous))
+            }
         }
+        return values.map { ($0.0, $0.1 == .ambiguous ? .missing : $0.1) }
     }
 
     enum Value: Equatable {
-        case missing, number(Double)
+        /// `ambiguous`: several alternative tasks have results (printed as missing).
+        case missing, ambiguous, number(Double)
         /// Python `str()`: `-1` is the reference's int for a missing value; floats print in
         /// shortest round-trip form, as Swift's `description` does.
         var str: String {
             switch self {
-            case .missing: return "-1"
+            case .missing, .ambiguous: return "-1"
             case .number(let x): return x.isNaN ? "nan" : x.isInfinite ? (x < 0 ? "-inf" : "inf") : x.description
             }
         }

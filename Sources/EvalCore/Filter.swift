@@ -21,4 +21,25 @@ public enum Filter {
             throw error
         }
     }
+
+    /// The same loop for stages that write any number of records per input record, or hold some
+    /// back until others arrive: `transform` calls `emit` for each record to write, and `finish`
+    /// runs after the last input record (errors there name no line).
+    public static func run(inputs: [String], writer: RecordWriter = RecordWriter(),
+                           emitting transform: (JSONObject, SourcedRecord, (JSONObject) throws -> Void) throws -> Void,
+                           finish: ((JSONObject) throws -> Void) throws -> Void = { _ in }) throws {
+        let reader = RecordReader(paths: inputs)
+        do {
+            while let rec = try reader.nextRecord() {
+                do { try transform(rec.fields, rec, writer.write) } catch let e as EvalError {
+                    throw e.at(file: rec.file, line: rec.line)
+                }
+            }
+            try finish(writer.write)
+            try writer.flush()
+        } catch {
+            try? writer.flush()
+            throw error
+        }
+    }
 }

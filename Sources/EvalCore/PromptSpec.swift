@@ -65,6 +65,19 @@ public struct PromptFields {
         return i
     }
 
+    /// A map of numbers (`category: 0.7`); YAML scalars arrive as text, so decimal strings are read as numbers.
+    public mutating func numbers(_ key: String) throws -> [String: Double]? {
+        read.insert(key)
+        guard let v = fields[key] else { return nil }
+        guard let o = v.object else { throw EvalError("expected a map of numbers", field: "prompt.\(key)") }
+        var out: [String: Double] = [:]
+        for (k, x) in o {
+            guard let d = x.double ?? x.string.flatMap({ Double($0) }) else { throw EvalError("expected a number", field: "prompt.\(key).\(k)") }
+            out[k] = d
+        }
+        return out
+    }
+
     public func finish() throws {
         if let extra = fields.keys.sorted().first(where: { !read.contains($0) }) {
             let known = (PromptSpec.common.union(read)).sorted().joined(separator: ", ")

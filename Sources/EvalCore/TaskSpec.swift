@@ -22,13 +22,15 @@ public struct TaskSpec: Decodable, Sendable {
     public var generation: GenerationSpec?
     public var scoring: ScoringSpec?
     public var headline: HeadlineSpec?
+    /// An LLM judge rates the answers (MT-Bench).
+    public var judge: JudgeSpec?
     /// Expected wall time per node type (`node_q: "1:30:00"`), read by `bin/submit` for walltimes.
     public var runtime: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case reference, title, dataset, subsets, prompt, generation, scoring, headline
         case runtime
-        case categories
+        case categories, judge
         case subsetDatasets = "subset_datasets"
     }
 
@@ -53,6 +55,7 @@ public struct TaskSpec: Decodable, Sendable {
             }
         }
         runtime = try c.decodeIfPresent([String: String].self, forKey: .runtime)
+        judge = try c.decodeIfPresent(JudgeSpec.self, forKey: .judge)
     }
 
     /// A section a stage needs, or an error saying the task is declared for its data only.

@@ -199,7 +199,9 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         var slotCount = 1024
         while slotCount < transitions.count * 2 { slotCount *= 2 }
         var slots = [UInt64](repeating: 0, count: slotCount)
-        for (key, child) in transitions {
+        // Placed in key order, not the hash map's per-process order, so the same sources compile
+        // to the same bytes on every run and machine.
+        for (key, child) in transitions.sorted(by: { $0.key < $1.key }) {
             var i = slotIndex(Int(key & ((1 << 21) - 1)), UInt32(key >> 21)) & (slotCount - 1)
             while slots[i] != 0 { i = (i + 1) & (slotCount - 1) }
             slots[i] = key | UInt64(child) << 42

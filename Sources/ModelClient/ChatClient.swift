@@ -71,6 +71,11 @@ public struct ChatCall: Sendable {
     public var extras: JSONObject
     /// Later user turns: each draw is a conversation that sends them one by one.
     public var followups: [String]
+    /// A record's `conversation` (multi-turn): `context` `first_draw` runs every turn once for all
+    /// draws, each continuing from draw 0's previous answer (the reference's MT-Bench); `max_chars`
+    /// cuts the answer that joins the context.
+    public var sharedContext: Bool
+    public var maxContextChars: Int?
     public var cacheKey: String
 
     public var draws: Int { generation.n ?? 1 }
@@ -142,21 +147,37 @@ public final class ChatClient: Sendable {
             }
             followups = l
         }
+        var shared = false, maxChars: Int?
+        let conversation = record["conversation"].flatMap { $0.isNull ? nil : $0 }
+        if let conv = conversation {
+            guard let o = conv.object, let context = o["context"]?.string, ["first_draw", "own_draw"].contains(context) else {
+                throw EvalError("expected {\"context\": \"first_draw\" or \"own_draw\", \"max_chars\"?}", field: "conversation")
+            }
+            if let m = o["max_chars"], !m.isNull {
+                guard let i = m.int, i > 0 else { throw EvalError("expected a positive integer", field: "conversation.max_chars") }
+                maxChars = i
+            }
+            shared = context == "first_draw" && !followups.isEmpty
+        }
         let encoded = JSON.encode(messages)
-        let key = Self.cacheKey(model: endpoint.model, messagesJSON: encoded, generation: generation, extras: extras, followups: followups)
+        let key = Self.cacheKey(model: endpoint.model, messagesJSON: encoded, generation: generation, extras: extras,
+                                followups: followups, conversation: conversation)
         return ChatCall(record: record, messages: list, messagesJSON: encoded, generation: generation, extras: extras,
-                        followups: followups, cacheKey: key)
+                        followups: followups, sharedContext: shared, maxContextChars: maxChars, cacheKey: key)
     }
 
     /// SHA-256 of the sorted-key JSON `{followups?, generation, messages, model}`: what determines the
     /// answer, so changed settings never reuse a response. Pass-through keys join `generation`;
-    /// followups are left out when there are none, so plain single-turn keys stay what they were.
-    /// Hashed piece by piece so the (long) messages are encoded once per record.
-    static func cacheKey(model: String, messagesJSON: Data, generation: GenerationSpec, extras: JSONObject, followups: [String]) -> String {
+    /// followups (and a multi-turn `conversation`) are left out when there are none, so plain
+    /// single-turn keys stay what they were. Hashed piece by piece so the (long) messages are
+    /// encoded once per record.
+    static func cacheKey(model: String, messagesJSON: Data, generation: GenerationSpec, extras: JSONObject, followups: [String],
+                         conversation: JSONValue?) -> String {
         var g = generation.json
         g.merge(extras) { typed, _ in typed }
         var h = SHA256()
         h.update("{")
+        if let conversation { h.update(#""conversation":"#); h.update(JSON.encode(conversation)); h.update(",") }
         if !followups.isEmpty { h.update(#""followups":"#); h.update(JSON.encode(followups)); h.update(",") }
         h.update(#""generation":"#); h.update(JSON.encode(JSONValue.object(g)))
         h.update(#","messages":"#); h.update(messagesJSON)
@@ -172,15 +193,15 @@ public final class ChatClient: Sendable {
 
     /// Requests of a record that run at once: its chunks, or one conversation per draw.
     public func parallelRequests(_ call: ChatCall) -> Int {
-        call.followups.isEmpty ? Self.chunks(n: call.draws, maxN: maxN).count : call.draws
+        call.followups.isEmpty || call.sharedContext ? Self.chunks(n: call.draws, maxN: maxN).count : call.draws
     }
 
     /// The output record. Chunks (or conversations) run in parallel and merge in draw order; any that
     /// finally fails makes the record `api_error` with no `responses`: never a short or empty list.
     public func complete(_ call: ChatCall) async -> JSONObject {
         let started = Date()
-        let ranges = call.followups.isEmpty ? Self.chunks(n: call.draws, maxN: maxN) : (0..<call.draws).map { $0..<$0 + 1 }
-        let results = await withTaskGroup(of: (Int, Chunk).self) { group in
+        let ranges = call.followups.isEmpty || call.sharedContext ? Self.chunks(n: call.draws, maxN: maxN) : (0..<call.draws).map { $0..<$0 + 1 }
+        let results = call.sharedContext ? [await converseShared(call)] : await withTaskGroup(of: (Int, Chunk).self) { group in
             for (i, r) in ranges.enumerated() {
                 group.addTask { (i, call.followups.isEmpty ? await self.fill(call, draws: r) : await self.converse(call, draw: r.lowerBound)) }
             }
@@ -261,15 +282,58 @@ public final class ChatClient: Sendable {
                 var o = r.choices[0]
                 if let u = r.usage { o["usage"] = u.json }
                 turns.append(.object(o))
-                // As the reference: a turn without content continues with its reasoning, else "".
-                let said = o["content"]?.string ?? o["reasoning_content"]?.string ?? ""
-                messages.append(["role": "assistant", "content": .string(said)])
+                messages.append(["role": "assistant", "content": .string(Self.said(o, maxChars: call.maxContextChars))])
             }
         }
         var last = turns.last?.object ?? [:]
         last["usage"] = c.usage.json
         last["turns"] = .array(turns)
         c.responses = [.object(last)]
+        return c
+    }
+
+    /// What a turn adds to the context. As the reference: a turn without content continues with
+    /// its reasoning, else ""; cut to the first `maxChars` code points.
+    static func said(_ o: JSONObject, maxChars: Int?) -> String {
+        let text = o["content"]?.string ?? o["reasoning_content"]?.string ?? ""
+        guard let maxChars, text.unicodeScalars.count > maxChars else { return text }
+        var cut = String.UnicodeScalarView()
+        cut.append(contentsOf: text.unicodeScalars.prefix(maxChars))
+        return String(cut)
+    }
+
+    /// All draws of a multi-turn record, the reference's way: each turn is one request for every
+    /// draw (at temperature 0 one answer, copied to every draw), and the next turn continues from
+    /// draw 0's answer. Draw i's response is its last turn's, with every turn in `turns`.
+    private func converseShared(_ call: ChatCall) async -> Chunk {
+        var c = Chunk(), messages = call.messages, turns: [[JSONValue]] = []
+        let copies = call.generation.temperature == 0 ? call.draws : 1
+        for turn in 0...call.followups.count {
+            if turn > 0 {
+                messages.append(["role": "assistant", "content": .string(Self.said(turns[turn - 1][0].object ?? [:], maxChars: call.maxContextChars))])
+                messages.append(["role": "user", "content": .string(call.followups[turn - 1])])
+            }
+            var step = call
+            step.messagesJSON = JSON.encode(messages)
+            step.generation.n = call.draws / copies
+            var got = Chunk()
+            for r in Self.chunks(n: call.draws / copies, maxN: maxN) {
+                let part = await fill(step, draws: r)
+                got.responses += part.responses; got.usage.add(part.usage); got.attempts += part.attempts
+                if let e = part.error { got.error = e; break }
+            }
+            c.usage.add(got.usage); c.attempts += got.attempts
+            if let e = got.error {
+                c.error = "turn \(turn + 1): " + e
+                return c
+            }
+            turns.append(got.responses.flatMap { Array(repeating: $0, count: copies) })
+        }
+        c.responses = (0..<call.draws).map { i in
+            var last = turns.last![i].object ?? [:]
+            last["turns"] = .array(turns.map { $0[i] })
+            return .object(last)
+        }
         return c
     }
 

@@ -4,6 +4,12 @@ import EvalCore
 public struct BuiltPrompt {
     public var values: [String: String]
     public var target: JSONObject
+    /// Later user turns (multi-turn tasks).
+    public var followups: [String]? = nil
+    /// A temperature that overrides the task, the profile and the flags (MT-Bench's per category).
+    public var temperature: Double? = nil
+    /// How call-model runs the turns (a record's `conversation`).
+    public var conversation: JSONObject? = nil
 }
 
 /// Turns a row into template values and a target. One type per kind of benchmark, registered by
@@ -29,6 +35,7 @@ public enum PromptBuilders {
         MultipleChoicePrompt.name: MultipleChoicePrompt.self,
         QuestionPrompt.name: QuestionPrompt.self,
         HellaSwagPrompt.name: HellaSwagPrompt.self,
+        MultiTurnPrompt.name: MultiTurnPrompt.self,
         InstructionPrompt.name: InstructionPrompt.self,
         TranslationPrompt.name: TranslationPrompt.self,
     ]
@@ -64,8 +71,14 @@ public struct TaskPrompt: Sendable {
     /// The user message and target for a row. Each record draws from its own generator seeded
     /// with `seed + index`, so a record's prompt does not depend on which other records ran.
     public func render(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, target: JSONObject) {
+        let (text, built) = try renderBuilt(row: row, index: index, seedOverride: seedOverride)
+        return (text, built.target)
+    }
+
+    /// The user message and everything the builder made of the row.
+    public func renderBuilt(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, built: BuiltPrompt) {
         let built = try builder.build(row: row, seed: seedOverride ?? Self.seed(defaultSeed, plus: index))
-        return (try template.render(built.values), built.target)
+        return (try template.render(built.values), built)
     }
 
     /// `seed + index`, or an error naming `index` when the sum leaves 64 bits (an index of 2^63-1).

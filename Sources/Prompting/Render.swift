@@ -9,16 +9,20 @@ public final class PromptRenderer {
     /// Flags win over the task's defaults.
     public let generationOverride: GenerationSpec
     public let seedOverride: Int?
+    /// Multi-turn records continue each draw from its own first answer instead of draw 0's (a
+    /// deliberate deviation from the reference).
+    public let ownTurnContext: Bool
     /// A model profile's custom settings: between the task's defaults and the flags.
     public let profile: (profile: ModelProfile, name: String, settings: ModelProfile.CustomSettings)?
     private var prompts: [String: TaskPrompt] = [:]
 
     public init(catalog: TaskCatalog, systemPrompt: String?, generation: GenerationSpec, seed: Int?,
-                profile: ModelProfile? = nil, customSettings: String = "default") throws {
+                profile: ModelProfile? = nil, customSettings: String = "default", ownTurnContext: Bool = false) throws {
         self.catalog = catalog
         self.systemPrompt = systemPrompt
         generationOverride = generation
         seedOverride = seed
+        self.ownTurnContext = ownTurnContext
         self.profile = try profile.map { ($0, customSettings, try $0.settings(named: customSettings)) }
     }
 
@@ -29,14 +33,19 @@ public final class PromptRenderer {
         let prompt = try compiled(task)
         let index = record["index"]?.int ?? 0
         let seed = try record["shuffle_seed"]?.int ?? seedOverride.map { try TaskPrompt.seed($0, plus: index) }
-        let (text, target) = try prompt.render(row: row, index: index, seedOverride: seed)
+        let (text, built) = try prompt.renderBuilt(row: row, index: index, seedOverride: seed)
         var messages: [JSONValue] = []
         let system = systemPrompt ?? profile?.settings.systemMessage
         // The reference sends the system prompt as given (`S + ""`) and the query unstripped.
         if let s = system { messages.append(["role": "system", "content": .string(s)]) }
         messages.append(["role": "user", "content": .string(text)])
         record["messages"] = .array(messages)
-        record["target"] = .object(target)
+        record["target"] = .object(built.target)
+        if let f = built.followups, !f.isEmpty { record["followups"] = .array(f.map(JSONValue.string)) }
+        if var conv = built.conversation {
+            if ownTurnContext { conv["context"] = "own_draw" }
+            record["conversation"] = .object(conv)
+        }
         var gen = task.generation ?? GenerationSpec()
         if let (p, name, settings) = profile {
             let (withProfile, samplingApplied) = settings.generation(for: gen)
@@ -46,7 +55,10 @@ public final class PromptRenderer {
             }
             record["profile"] = Self.record(p, name, settings, samplingApplied: samplingApplied)
         }
-        record["generation"] = .object(gen.overridden(by: generationOverride).json)
+        gen = gen.overridden(by: generationOverride)
+        // MT-Bench's category temperature overwrites the user's, as the reference's does.
+        if let t = built.temperature { gen.temperature = t }
+        record["generation"] = .object(gen.json)
     }
 
     /// What the results keep of a profile: which one, and the values it supplied to this record.

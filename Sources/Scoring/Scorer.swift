@@ -51,20 +51,27 @@ public struct Scorer: Sendable {
         guard !responses.isEmpty else { throw EvalError("no responses", field: "responses") }
 
         let answers = try responses.indices.map { try Self.answer(of: responses[$0], at: $0) }
-        let extracted = try answers.map { try extractor.extract($0, target: target) }
-        let input = MetricInput(target: target, extractor: extractor, answers: answers, extracted: extracted)
+        let objects = responses.map { $0.object! }
+        let extracted = try responses.indices.map { try extractor.extract(response: objects[$0], answer: answers[$0], target: target) }
+        let input = MetricInput(target: target, extractor: extractor, answers: answers, extracted: extracted, responses: objects)
         let results = try metrics.map { (type(of: $0).name, try $0.score(input)) }
 
+        var found: [Status] = []
         for i in responses.indices {
             var r = responses[i].object!
             r["extracted"] = .array(extracted[i].map { .string($0.description) })
+            let s = extractor.status(of: extracted[i])
+            found.append(s)
+            // A draw the judge could not rate says so itself (the reference counts it as -1).
+            if s == .judgeFailed { r["status"] = .string(s.rawValue) }
             r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
             responses[i] = .object(r)
         }
         record["responses"] = .array(responses)
-        record["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.record) }))
-        let found: Status = extracted.contains(where: \.isEmpty) ? .noAnswerExtracted : .ok
-        record["status"] = .string(Status.worst([status, found]).rawValue)
+        var scores = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.record) })
+        for (_, r) in results { scores.merge(r.also) { first, _ in first } }
+        record["scores"] = .object(scores)
+        record["status"] = .string(Status.worst([status] + found).rawValue)
     }
 
     private static func status(of record: JSONObject) throws -> Status {

@@ -20,20 +20,38 @@ public protocol Extractor: Sendable {
     /// What the reference's extraction returns for one of `target.golds`: tasks whose golds are
     /// read with other patterns than responses (the math tasks) implement it; others use `extract`.
     func extractGold(_ gold: String, target: JSONObject) throws -> [any Answer]
+    /// What it finds in one response: by default in its scored text (`answer`); an extractor that
+    /// reads other parts of the response (a judge's ratings of each turn) implements it.
+    func extract(response: JSONObject, answer: String, target: JSONObject) throws -> [any Answer]
+    /// The draw's status from what was extracted: by default `no_answer_extracted` when nothing was.
+    func status(of extracted: [any Answer]) -> Status
 }
 
 extension Extractor {
     public func extractGold(_ gold: String, target: JSONObject) throws -> [any Answer] {
         try extract(gold, target: target)
     }
+
+    public func extract(response: JSONObject, answer: String, target: JSONObject) throws -> [any Answer] {
+        try extract(answer, target: target)
+    }
+
+    public func status(of extracted: [any Answer]) -> Status { extracted.isEmpty ? .noAnswerExtracted : .ok }
 }
 
 /// A per-sample metric.
 public protocol Metric: Sendable {
     /// The name task files use (`scoring.metrics`) and the key in `scores`.
     static var name: String { get }
+    /// Every `scores` key it writes (its name, and those of `MetricScore.also`), for task files
+    /// that report one of them.
+    static var keys: [String] { get }
     init()
     func score(_ input: MetricInput) throws -> MetricScore
+}
+
+extension Metric {
+    public static var keys: [String] { [name] }
 }
 
 /// What a metric sees of one record.
@@ -44,6 +62,9 @@ public struct MetricInput {
     public var answers: [String]
     /// The extractor's result for each response.
     public var extracted: [[any Answer]]
+    /// The responses themselves, for metrics that read more than the scored text (each turn of a
+    /// multi-turn draw).
+    public var responses: [JSONObject] = []
 }
 
 /// A metric's values. A number is aggregated by its mean; a corpus or micro-averaged metric
@@ -54,9 +75,11 @@ public struct MetricScore: Sendable {
     public var perResponse: [JSONValue]
     /// The record's value: the responses combined as the reference's metric combines them.
     public var record: JSONValue
+    /// Further record values under keys of their own (MT-Bench's per-turn and per-category keys).
+    public var also: [String: JSONValue] = [:]
 
-    public init(perResponse: [JSONValue], record: JSONValue) {
-        self.perResponse = perResponse; self.record = record
+    public init(perResponse: [JSONValue], record: JSONValue, also: [String: JSONValue] = [:]) {
+        self.perResponse = perResponse; self.record = record; self.also = also
     }
 
     public init(perResponse: [Double], record: Double) {
@@ -72,6 +95,7 @@ public enum Extractors {
         MathExprGoldExtractor.name: MathExprGoldExtractor.self,
         MathBoxedGoldExtractor.name: MathBoxedGoldExtractor.self,
         JapaneseOpenQAExtractor.name: JapaneseOpenQAExtractor.self,
+        JudgeRatingExtractor.name: JudgeRatingExtractor.self,
         WholeResponseExtractor.name: WholeResponseExtractor.self,
         TranslationExtractor.name: TranslationExtractor.self,
     ]
@@ -86,6 +110,8 @@ public enum Metrics {
         CharF1Quasi.name: CharF1Quasi.self,
         LLMJPEvalF1.name: LLMJPEvalF1.self,
         LLMJPEvalF1Quasi.name: LLMJPEvalF1Quasi.self,
+        MTBenchJudgeScore.name: MTBenchJudgeScore.self,
+        JapaneseCharacterRatio.name: JapaneseCharacterRatio.self,
         PromptLevelStrictAccuracy.name: PromptLevelStrictAccuracy.self,
         InstructionLevelStrictAccuracy.name: InstructionLevelStrictAccuracy.self,
         PromptLevelLooseAccuracy.name: PromptLevelLooseAccuracy.self,

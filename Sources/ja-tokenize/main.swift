@@ -1,6 +1,6 @@
 import ArgumentParser
 import CLI
-import Glibc
+import EvalCore
 import JapaneseText
 
 struct JaTokenize: ParsableCommand {
@@ -44,22 +44,17 @@ struct JaTokenize: ParsableCommand {
                 }
                 out += "EOS\n".utf8
             }
-            if out.count >= 1 << 16 { flush(&out) }
+            if out.count >= 1 << 16 { try flush(&out) }
         }
-        flush(&out)
+        try flush(&out)
     }
 
-    private func flush(_ out: inout [UInt8]) {
-        out.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = write(1, buffer.baseAddress! + done, buffer.count - done)
-                if n <= 0 { break }
-                done += n
-            }
-        }
+    private func flush(_ out: inout [UInt8]) throws {
+        try StandardStream.write(1, &out)
         out.removeAll(keepingCapacity: true)
     }
+
+    static func main() { Self.runMain() }
 }
 
-JaTokenize.runMain()
+JaTokenize.main()

@@ -12,6 +12,9 @@ struct Score: ParsableCommand {
             Records with status api_error pass through unscored.
 
               … | call-model --model M | strip-reasoning | score | aggregate
+
+            Judged tasks (MT-Bench): give score the judge's output (and render-prompts --judge's \
+            --unjudged file); each question is scored once all its judgements have arrived.
             """)
 
     @OptionGroup var taskOptions: TaskOptions
@@ -19,7 +22,19 @@ struct Score: ParsableCommand {
 
     func run() throws {
         let scorers = TaskScorers(catalog: taskOptions.catalog)
-        try Filter.run(inputs: input.inputs) { record, _ in try scorers.score(&record) }
+        // Judge records (MT-Bench) wait for their question's other judgements, then score as one record.
+        let judged = JudgeMerger()
+        try Filter.run(inputs: input.inputs, emitting: { input, _, emit in
+            guard var record = try judged.add(input) else { return }
+            try scorers.score(&record)
+            try emit(record)
+        }, finish: { _ in
+            let left = judged.unfinished
+            if let first = left.first {
+                throw EvalError("\(left.count) question(s) lack judgements, e.g. \(first.id) (\(first.arrived) arrived)",
+                                hint: "the judge stage did not finish: run it again, then score its whole output")
+            }
+        })
     }
 }
 

@@ -76,8 +76,9 @@ final class CallModelKillTests: XCTestCase {
     }
 }
 
-/// Tests/Fixtures/fake_openai_server.py as a child process; it exits when its stdin closes.
-private final class FakeOpenAIServer {
+/// Tests/Fixtures/fake_openai_server.py as a child process; it exits when its stdin closes. Shared
+/// with the MT-Bench judge kill test.
+final class FakeOpenAIServer {
     let process = Process()
     let stdin = Pipe()
     let baseURL: String

@@ -1,3 +1,4 @@
+import EvalCore
 import Foundation
 import Testing
 @testable import JapaneseText
@@ -22,7 +23,9 @@ struct JanomeDifferentialTests {
         let generated = try generatedStrings(count: generatedCount)
         #expect(generated.count == generatedCount)
         let inputs = fixtures + generated
+        let oracleStart = Date()
         let expected = try runOracle(python, inputs)
+        let oracleSeconds = Date().timeIntervalSince(oracleStart), oursStart = Date()
         try #require(expected.count == inputs.count, "the oracle answered \(expected.count) of \(inputs.count) strings")
 
         var differences: [String] = []
@@ -35,7 +38,8 @@ struct JanomeDifferentialTests {
                 differences.append("\(debugQuoted(text)):\n  ours:   \(ours)\n  Janome: \(theirs)")
             }
         }
-        print("JanomeDifferentialTests: \(fixtures.count) fixture + \(generated.count) generated strings, \(characterCount) characters, \(tokenCount) Janome tokens, \(differences.count) differences")
+        // The seconds tell CI's budget where the time goes (almost all of it is Janome's).
+        print("JanomeDifferentialTests: \(fixtures.count) fixture + \(generated.count) generated strings (seed \(generatorSeed)), \(characterCount) characters, \(tokenCount) Janome tokens, \(differences.count) differences; Janome \(Int(oracleSeconds)) s, ours and the comparison \(Int(Date().timeIntervalSince(oursStart))) s")
         #expect(differences.isEmpty, "\(differences.count) of \(inputs.count) strings differ; first ones:\n\(differences.prefix(15).joined(separator: "\n"))")
     }
 
@@ -65,29 +69,107 @@ struct JanomeDifferentialTests {
 
     /// Janome's tokens for each input, as [surface, part of speech] pairs.
     private func runOracle(_ python: String, _ inputs: [String]) throws -> [[[String]]] {
+        let bytes = try runScript(python, "janome_oracle.py", input: inputs.map(jsonString).joined(separator: "\n").appending("\n"))
+        return try bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { line in
+            try line.split(separator: 0x09).map { token in
+                let parts = token.split(separator: 0x20)
+                try #require(parts.count == 2, "bad oracle line")
+                return [try fromHex(parts[0]), String(decoding: parts[1], as: UTF8.self)]
+            }
+        }
+    }
+
+    /// Runs Tests/Fixtures/janome/`script` with `input` on its stdin; its stdout.
+    private func runScript(_ python: String, _ script: String, input text: String) throws -> [UInt8] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("janome-oracle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("in.jsonl"), output = dir.appendingPathComponent("out.jsonl")
-        try inputs.map(jsonString).joined(separator: "\n").appending("\n").write(to: input, atomically: false, encoding: .utf8)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let input = dir.appendingPathComponent("in"), output = dir.appendingPathComponent("out")
+        try text.write(to: input, atomically: false, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [repo.appendingPathComponent("Tests/Fixtures/janome/janome_oracle.py").path]
+        process.arguments = [repo.appendingPathComponent("Tests/Fixtures/janome/" + script).path]
         process.standardInput = try FileHandle(forReadingFrom: input)
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "janome_oracle.py exited with \(process.terminationStatus)")
-        return try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [[String]])
+        try #require(process.terminationStatus == 0, "\(script) exited with \(process.terminationStatus)")
+        return [UInt8](try Data(contentsOf: output))
+    }
+
+    /// The compiled dictionary against Janome's own tables (janome_tables.py): every one of its
+    /// 392,127 entries (found under its surface in our trie, with the same id, context ids, cost and
+    /// part of speech, and no entry of ours left over), the char.def categories of every BMP code
+    /// point and a sample above, and the categories' flags and unk.def entries. The strings above
+    /// sample these; this covers all of them.
+    @Test func dictionaryAndCharacterTablesAreJanomes() throws {
+        guard let python = oracle else {
+            Issue.record("ORACLE_PYTHON is unset on CI (eval \"$(bin/oracle-setup)\")")
+            return
         }
+        let d = try JanomeTokenizer.shared().dictionary
+        let lines = try runScript(python, "janome_tables.py", input: "").split(separator: 0x0A)
+        var problems: [String] = []
+        func check(_ ok: Bool, _ line: ArraySlice<UInt8>) {
+            if !ok && problems.count < 20 { problems.append(String(decoding: line, as: UTF8.self)) }
+        }
+        var entries = 0, codePoints = 0, categories = 0, unknowns = 0
+        for line in lines {
+            let f = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            switch f[0] {
+            case "K":  // index invoke group length
+                try #require(f.count == 5)
+                let i = Int(f[1])!
+                check(i == categories && 3 * i + 2 < d.categoryInfo.count
+                      && [d.categoryInfo[3 * i], d.categoryInfo[3 * i + 1], d.categoryInfo[3 * i + 2]] == [Int32(f[2])!, Int32(f[3])!, Int32(f[4])!], line)
+                categories += 1
+            case "U":  // category left right cost pos, in unk.def's order within a category
+                try #require(f.count == 6)
+                let u = unknowns
+                check(u < d.unknownInfo.count / 4 && Int(d.categoryUnknownStart[Int(f[1])!]) <= u && u < Int(d.categoryUnknownStart[Int(f[1])! + 1])
+                      && [d.unknownInfo[4 * u], d.unknownInfo[4 * u + 1], d.unknownInfo[4 * u + 2]] == [Int32(f[2])!, Int32(f[3])!, Int32(f[4])!]
+                      && d.partsOfSpeech[Int(d.unknownInfo[4 * u + 3])] == f[5], line)
+                unknowns += 1
+            case "C":  // from to categories (index[:compatible...], ';'-joined), code points in hex
+                try #require(f.count == 4)
+                for c in UInt32(f[1], radix: 16)!...UInt32(f[2], radix: 16)! {
+                    let cls = d.charClassOf(c)
+                    let ours = (Int(d.classCategoryStart[cls])..<Int(d.classCategoryStart[cls + 1])).map { String(d.classCategories[$0]) }
+                    // We keep only the union of the categories a character is compatible with (all
+                    // that Janome's grouping asks), so compare that.
+                    let theirs = f[3].split(separator: ";").map { $0.split(separator: ":") }
+                    let accept = theirs.reduce(UInt32(0)) { mask, c in c.reduce(mask) { $0 | 1 << UInt32($1)! } }
+                    check(ours == theirs.map { String($0[0]) } && d.classAccept[cls] == accept, line)
+                    codePoints += 1
+                }
+            case "E":  // id surface-hex left right cost pos
+                try #require(f.count == 7)
+                var node: Int? = 0
+                for scalar in try fromHex(f[2].utf8).unicodeScalars { node = node.flatMap { d.child($0, scalar.value) } }
+                let id = UInt32(f[1])!
+                let e = node.flatMap { n in (Int(d.nodeEntryStart[n])..<Int(d.nodeEntryStart[n + 1])).first { d.entryID[$0] == id } }
+                check(e.map { e in
+                    [Int(d.entryLeft[e]), Int(d.entryRight[e]), Int(d.entryCost[e])] == [Int(f[3])!, Int(f[4])!, Int(f[5])!]
+                        && d.partsOfSpeech[Int(d.entryPOS[e])] == f[6]
+                } ?? false, line)
+                entries += 1
+            default:
+                Issue.record("janome_tables.py: unexpected line \(f[0])")
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) or more of Janome's table rows differ from ours:\n\(problems.joined(separator: "\n"))")
+        #expect(entries == 392_127 && entries == d.entryID.count, "Janome's entries: \(entries), ours: \(d.entryID.count)")
+        #expect(codePoints == 0x10000 - 0x800 + 257 && categories == d.categoryInfo.count / 3 && unknowns == d.unknownInfo.count / 4,
+                "compared \(codePoints) code points, \(categories) categories, \(unknowns) unknown entries")
     }
 }
 
 private let oracle = ProcessInfo.processInfo.environment["ORACLE_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
 /// JANOME_DIFF_COUNT runs a smaller sample while iterating; the default is the full 100,000.
 private let generatedCount = ProcessInfo.processInfo.environment["JANOME_DIFF_COUNT"].flatMap { Int($0) } ?? 100_000
+/// JANOME_DIFF_SEED draws another sample of generated strings (the default sample is fixed).
+private let generatorSeed = ProcessInfo.processInfo.environment["JANOME_DIFF_SEED"].flatMap { UInt64($0) } ?? 20_070_801
 private let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 private let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
 
@@ -102,6 +184,16 @@ private func jsonString(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+/// A string from the hex of its UTF-8 (the oracles' way of passing surfaces such as U+FEFF intact).
+private func fromHex<S: Collection<UInt8>>(_ hex: S) throws -> String {
+    let digits = Array(hex)
+    try #require(digits.count % 2 == 0, "odd-length hex from an oracle")
+    let utf8 = try stride(from: 0, to: digits.count, by: 2).map { i in
+        try #require(UInt8(String(decoding: digits[i..<(i + 2)], as: UTF8.self), radix: 16))
+    }
+    return String(decoding: utf8, as: UTF8.self)
 }
 
 private func debugQuoted(_ s: String) -> String {
@@ -148,28 +240,38 @@ private let punctuation = ["。", "、", "！", "？", "!", "?", ",", ".", "\n\n
 /// A deterministic mix: dictionary words (function words more often, as in real text), runs of
 /// one category's characters, whitespace and newlines; every 200th string is long (about 300 to
 /// 3,000 characters, with sentence punctuation), so Janome's chunking at 500/1024 characters is
-/// exercised.
+/// exercised. Every 1,000th is such a mix with no place a lattice may end early (no sentence
+/// punctuation, no newline), cut at 1,024 characters, and every 5,000th one category's run of over
+/// 1,024 characters, which a grouped unknown word must not cross.
 private func generatedStrings(count: Int) throws -> [String] {
     let (all, function) = try dictionaryWords()
-    var rng = SplitMix(seed: 20_070_801)
+    var rng = SplitMix64(seed: generatorSeed)
+    func run(_ ranges: [ClosedRange<UInt32>], length: Int) -> String {
+        var s = String.UnicodeScalarView()
+        for _ in 0..<length {
+            let r = ranges[rng.below(ranges.count)]
+            s.append(Unicode.Scalar(r.lowerBound + UInt32(rng.below(Int(r.upperBound - r.lowerBound) + 1)))!)
+        }
+        return String(s)
+    }
     func piece() -> String {
         switch rng.below(100) {
         case 0..<30: return all[rng.below(all.count)]
         case 30..<50: return function[rng.below(function.count)]
-        case 50..<85:
-            let ranges = pools[rng.below(pools.count)].ranges
-            var s = String.UnicodeScalarView()
-            for _ in 0..<(1 + rng.below(rng.below(4) == 0 ? 12 : 4)) {
-                let r = ranges[rng.below(ranges.count)]
-                let v = r.lowerBound + UInt32(rng.below(Int(r.upperBound - r.lowerBound) + 1))
-                s.append(Unicode.Scalar(v)!)
-            }
-            return String(s)
+        case 50..<85: return run(pools[rng.below(pools.count)].ranges, length: 1 + rng.below(rng.below(4) == 0 ? 12 : 4))
         case 85..<95: return whitespace[rng.below(whitespace.count)]
         default: return punctuation[rng.below(punctuation.count)]
         }
     }
+    let splitters = Set("、。,.？?！!\n".unicodeScalars)
     return (0..<count).map { i in
+        if i % 5000 == 4999 { return run(pools[rng.below(pools.count)].ranges, length: 1025 + rng.below(1500)) }
+        if i % 1000 == 599 {
+            var s = String.UnicodeScalarView()
+            let length = 1100 + rng.below(1500)
+            while s.count < length { s.append(contentsOf: piece().unicodeScalars.filter { !splitters.contains($0) }) }
+            return String(s)
+        }
         let pieces = i % 200 == 199 ? 150 + rng.below(1500) : 1 + rng.below(6)
         return (0..<pieces).map { _ in piece() }.joined()
     }
@@ -197,15 +299,7 @@ private func dictionaryWords() throws -> (all: [String], function: [String]) {
     return (all, function)
 }
 
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+private extension SplitMix64 {
+    /// `next() % n`: the generated sample depends on exactly this draw.
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

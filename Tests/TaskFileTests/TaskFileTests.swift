@@ -23,7 +23,7 @@ import Testing
             do { loaded.append(try ServiceConfig.load(name: name, conf: conf)) } catch { out.append("\(error)") }
         }
         let columns = Set(loaded.flatMap { $0.nodes.values.map(\.estimate) })
-        var positions: [Int: String] = [:], keys: [String: String] = [:]
+        var positions: [Int: (task: String, key: String)] = [:], keys: [String: (task: String, position: Int)] = [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted().map { String($0.dropLast(5)) }
         for name in names {
@@ -41,11 +41,12 @@ import Testing
             if task.prompt != nil { check("prompt") { _ = try TaskPrompt(task: task) } }
             if let scoring = task.scoring {
                 check("scoring") { _ = try Scorer(task: task) }
-                if let h = task.headline, !scoring.metrics.contains(h.metric) {
+                let written = Set(scoring.metrics.flatMap { Metrics.all[$0]?.keys ?? [$0] })
+                if let h = task.headline, !written.contains(h.metric) {
                     out.append("\(name): headline.metric '\(h.metric)' is not in scoring.metrics")
                 }
                 for key in task.headline?.swallow ?? [] {
-                    for metric in (key.metric.map { [$0] } ?? []) + (key.average ?? []) where !scoring.metrics.contains(metric) {
+                    for metric in (key.metric.map { [$0] } ?? []) + (key.average ?? []) where !written.contains(metric) {
                         out.append("\(name): headline.swallow.\(key.key): metric '\(metric)' is not in scoring.metrics")
                     }
                 }
@@ -63,12 +64,14 @@ import Testing
                     }
                 }
             }
+            // The same key at the same position in two tasks makes them alternatives (the reference's
+            // comma-joined task_key of the Japanese MT-Bench and its 6,144-character variant).
             for key in task.headline?.swallow ?? [] {
-                if let other = positions.updateValue(name, forKey: key.position) {
-                    out.append("\(name): swallow position \(key.position) (\(key.key)) is also \(other)'s")
+                if let other = positions.updateValue((name, key.key), forKey: key.position), other.key != key.key {
+                    out.append("\(name): swallow position \(key.position) (\(key.key)) is also \(other.task)'s")
                 }
-                if let other = keys.updateValue(name, forKey: key.key) {
-                    out.append("\(name): swallow key \(key.key) is also \(other)'s")
+                if let other = keys.updateValue((name, key.position), forKey: key.key), other.position != key.position {
+                    out.append("\(name): swallow key \(key.key) is also \(other.task)'s")
                 }
             }
         }
@@ -90,6 +93,8 @@ import Testing
         ("gpqa_diamond", "reference: ", "runtime:\n  node_q: \"two hours\"\nreference: ", "'two hours' is not H:MM:SS"),
         ("gpqa_diamond", "kind: multiple_choice", "kind: multiple_choice\n  choise_fields: [a]", "prompt.choise_fields: not used by kind multiple_choice"),
         ("gpqa_diamond", "metric: extractive_match", "metric: accuracy", "headline.metric 'accuracy' is not in scoring.metrics"),
+        ("english_mt_bench", "metric: judge_score_coding_avg", "metric: judge_score_cooking_avg",
+         "headline.swallow.english_mtbench_coding: metric 'judge_score_cooking_avg' is not in scoring.metrics"),
     ])
     func aBrokenTaskFileIsCaught(task: String, find: String, replace: String, expected: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("taskfiles-\(UUID().uuidString)").path

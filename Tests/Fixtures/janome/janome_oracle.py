@@ -1,6 +1,7 @@
 """Janome 0.5.0 as the oracle of Tests/JapaneseTextTests: reads JSON strings, one a line, on stdin
-and writes, one a line, the JSON list of [surface, part_of_speech] pairs Tokenizer().tokenize
-gives.
+and writes, one a line, the tokens Tokenizer().tokenize gives, tab-separated, each as the hex of
+its surface's UTF-8, a space and its part_of_speech (hex, so that no decoder on the other side can
+alter a surface such as U+FEFF).
 
 Janome's in-memory dictionary (mmap=False) is used for speed: its entries are identical to the
 memory-mapped default's (all 392,127 compared when this was written)."""
@@ -14,7 +15,7 @@ tokenizer = Tokenizer(mmap=False)
 
 def tokenize(line):
     text = json.loads(line)
-    return json.dumps([[t.surface, t.part_of_speech] for t in tokenizer.tokenize(text)], ensure_ascii=False)
+    return "\t".join(t.surface.encode("utf-8").hex() + " " + t.part_of_speech for t in tokenizer.tokenize(text))
 
 
 if __name__ == "__main__":
