@@ -79,7 +79,7 @@ sample-folder = $(if $(DATA),,$(filter %/,$(call data,$(1))))
 fetch-subsets = for e in $(2)*; do s=$$(basename "$$e"); d=$$([ -d "$$e" ] && echo $(2) || echo "$$e"); \
   $(BIN)/fetch-task $(1):$${s%.*} --data "$$d" $(call opt,--limit,$(LIMIT)) || exit 1; done
 
-.PHONY: build install test demo fidelity bench clean help submit suite report print-run $(TASKS)
+.PHONY: build install test demo fidelity bench clean help submit suite report print-run print-judge-dir $(TASKS)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -144,6 +144,9 @@ report: build
 
 print-run:
 	@echo $(RUN)
+
+print-judge-dir:
+	@echo $(JUDGE_DIR)
 
 # ---- one benchmark, stage by stage ----
 
