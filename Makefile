@@ -39,6 +39,8 @@ TOP_P ?=
 MAX_TOKENS ?=
 SEED ?=
 CONCURRENCY ?=
+# Most draws per request (call-model --max-n), for servers that cap n (llama-server at its --parallel).
+MAX_N ?=
 # Score what came back even when some records ended in api_error (they show as missing coverage).
 ALLOW_ERRORS ?=
 # Tasks with a judge (MT-Bench): the judge's model and server; its key is the one its provider
@@ -176,7 +178,7 @@ $(RUN)/%/prompts.jsonl: $(RUN)/%/samples.jsonl
 
 $(RUN)/%/responses.jsonl: $(RUN)/%/prompts.jsonl
 	$(BIN)/call-model --model $(call quote,$(MODEL)) $(call opt,--base-url,$(BASE_URL)) \
-	  $(call opt,--concurrency,$(CONCURRENCY)) --output $@.part $< $(if $(ALLOW_ERRORS),|| true) \
+	  $(call opt,--concurrency,$(CONCURRENCY)) $(call opt,--max-n,$(MAX_N)) --output $@.part $< $(if $(ALLOW_ERRORS),|| true) \
 	  || { echo "some records ended in api_error: run the same command again to retry them, or add ALLOW_ERRORS=1 to score the rest" >&2; exit 1; }
 	mv $@.part $@
 

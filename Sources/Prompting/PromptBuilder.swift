@@ -10,6 +10,8 @@ public struct BuiltPrompt {
     public var temperature: Double? = nil
     /// How call-model runs the turns (a record's `conversation`).
     public var conversation: JSONObject? = nil
+    /// Set when the builder picks another template than the task's for this row.
+    public var template: Template? = nil
 }
 
 /// Turns a row into template values and a target. One type per kind of benchmark, registered by
@@ -38,6 +40,7 @@ public enum PromptBuilders {
         MultiTurnPrompt.name: MultiTurnPrompt.self,
         InstructionPrompt.name: InstructionPrompt.self,
         TranslationPrompt.name: TranslationPrompt.self,
+        CodePrompt.name: CodePrompt.self,
     ]
 
     public static func make(_ spec: PromptSpec) throws -> any PromptBuilder {
@@ -78,7 +81,7 @@ public struct TaskPrompt: Sendable {
     /// The user message and everything the builder made of the row.
     public func renderBuilt(row: JSONObject, index: Int, seedOverride: Int?) throws -> (text: String, built: BuiltPrompt) {
         let built = try builder.build(row: row, seed: seedOverride ?? Self.seed(defaultSeed, plus: index))
-        return (try template.render(built.values), built)
+        return (try (built.template ?? template).render(built.values), built)
     }
 
     /// `seed + index`, or an error naming `index` when the sum leaves 64 bits (an index of 2^63-1).

@@ -1,9 +1,12 @@
 import EvalCore
+import Execution
 
-/// One task's extractor and metrics, applied record by record.
+/// One task's extractor and metrics, applied record by record. Code tasks run in two steps:
+/// `prepare` extracts the programs, the engine runs each once, `finish` scores from the outcomes.
 public struct Scorer: Sendable {
     public let extractor: any Extractor
     public let metrics: [any Metric]
+    public let execution: CodeExecution?
 
     /// Resolves the names in `scoring`; an unknown one is an error naming `file` and the field.
     public init(scoring: ScoringSpec, file: String? = nil) throws {
@@ -28,23 +31,44 @@ public struct Scorer: Sendable {
             return m.init()
         }
         extractor = extractorType.init(language: language)
+        execution = scoring.execution.map(CodeExecution.init)
     }
 
     public init(task: TaskSpec) throws {
         try self.init(scoring: task.required(task.scoring, "scoring"), file: task.path)
     }
 
-    /// Adds `responses[i].extracted`, `responses[i].scores`, `scores` and `status` to a record.
-    /// An `api_error` record is left as it is: it has no answer, and scoring it as an empty one
-    /// would be a silent zero.
+    /// A record between extraction and its metrics: `programs` (one per draw) still to run.
+    public struct Pending: @unchecked Sendable {
+        public var record: JSONObject
+        var status: Status
+        var target: JSONObject
+        var responses: [JSONValue]
+        var answers: [String]
+        var extracted: [[any Answer]]
+        public var programs: [Program]
+    }
+
+    /// Adds `responses[i].extracted`, `responses[i].scores`, `scores` and `status` to a record
+    /// of a task that runs no code.
     public func score(_ record: inout JSONObject) throws {
+        guard let pending = try prepare(record) else { return }
+        guard pending.programs.isEmpty else {
+            throw EvalError("a code task's programs run in score's stream", field: "task", hint: "use ScoreStream, or prepare and finish with an Engine")
+        }
+        record = try finish(pending, outcomes: nil)
+    }
+
+    /// Extraction, and the programs to run. nil for an `api_error` record, which is left as it
+    /// is: it has no answer, and scoring it as an empty one would be a silent zero.
+    public func prepare(_ record: JSONObject) throws -> Pending? {
         let status = try Self.status(of: record)
-        if status == .apiError { return }
+        if status == .apiError { return nil }
         guard let target = record["target"]?.object else {
             throw EvalError(record["target"] == nil ? "missing" : "expected an object", field: "target",
                             hint: "run render-prompts first")
         }
-        guard var responses = record["responses"]?.array else {
+        guard let responses = record["responses"]?.array else {
             throw EvalError(record["responses"] == nil ? "missing" : "expected an array", field: "responses",
                             hint: "run call-model first")
         }
@@ -53,25 +77,56 @@ public struct Scorer: Sendable {
         let answers = try responses.indices.map { try Self.answer(of: responses[$0], at: $0) }
         let objects = responses.map { $0.object! }
         let extracted = try responses.indices.map { try extractor.extract(response: objects[$0], answer: answers[$0], target: target) }
-        let input = MetricInput(target: target, extractor: extractor, answers: answers, extracted: extracted, responses: objects)
-        let results = try metrics.map { (type(of: $0).name, try $0.score(input)) }
+        var programs: [Program] = []
+        if let execution {
+            guard let row = record["row"]?.object else {
+                throw EvalError("missing", field: "row", hint: "code tasks read their tests from the dataset row")
+            }
+            programs = try execution.programs(row: row, codes: extracted.map { $0.first?.description ?? "" })
+        }
+        return Pending(record: record, status: status, target: target, responses: responses, answers: answers,
+                       extracted: extracted, programs: programs)
+    }
+
+    /// Metrics from the extraction and, for code tasks, each program's outcome. A draw whose
+    /// harness failed has status `exec_error`, and then the record gets no scores: never a silent 0.
+    public func finish(_ p: Pending, outcomes: [Outcome]?) throws -> JSONObject {
+        var record = p.record, responses = p.responses
+        let input = MetricInput(target: p.target, extractor: extractor, answers: p.answers, extracted: p.extracted,
+                                responses: responses.map { $0.object! }, outcomes: outcomes)
+        let failed = outcomes?.contains { $0.results == nil } ?? false
+        let results = failed ? [] : try metrics.map { (type(of: $0).name, try $0.score(input)) }
 
         var found: [Status] = []
         for i in responses.indices {
             var r = responses[i].object!
-            r["extracted"] = .array(extracted[i].map { .string($0.description) })
-            let s = extractor.status(of: extracted[i])
+            r["extracted"] = .array(p.extracted[i].map { .string($0.description) })
+            let s = extractor.status(of: p.extracted[i])
             found.append(s)
             // A draw the judge could not rate says so itself (the reference counts it as -1).
             if s == .judgeFailed { r["status"] = .string(s.rawValue) }
-            r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
+            if !failed {
+                r["scores"] = .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.perResponse[i]) }))
+            }
+            if let o = outcomes?[i] {
+                var e: JSONObject = ["passed": .bool(o.passed)]
+                if let res = o.results { e["results"] = .array(res) } else { r["status"] = .string(Status.execError.rawValue) }
+                if let note = o.note { e["note"] = .string(note) }
+                r["execution"] = .object(e)
+            }
             responses[i] = .object(r)
         }
         record["responses"] = .array(responses)
-        var scores = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.record) })
-        for (_, r) in results { scores.merge(r.also) { first, _ in first } }
-        record["scores"] = .object(scores)
-        record["status"] = .string(Status.worst([status] + found).rawValue)
+        if !failed {
+            // A value the reference cannot compute for this record (pass@10 of 3 draws raises) is left out.
+            var scores = Dictionary(uniqueKeysWithValues: results.compactMap {
+                $0.1.record.double?.isNaN == true ? nil : ($0.0, $0.1.record)
+            })
+            for (_, r) in results { scores.merge(r.also) { first, _ in first } }
+            record["scores"] = .object(scores)
+        }
+        record["status"] = .string(Status.worst([p.status] + found + [failed ? .execError : .ok]).rawValue)
+        return record
     }
 
     private static func status(of record: JSONObject) throws -> Status {
@@ -106,12 +161,12 @@ public final class TaskScorers {
 
     public init(catalog: TaskCatalog) { self.catalog = catalog }
 
-    /// Scores a record with its task's scorer (`record.task` names the task).
-    public func score(_ record: inout JSONObject) throws {
+    /// The scorer of a record's task (`record.task` names the task).
+    public func scorer(for record: JSONObject) throws -> Scorer {
         guard let name = record["task"]?.string else {
             throw EvalError(record["task"] == nil ? "missing" : "expected a string", field: "task")
         }
         if scorers[name] == nil { scorers[name] = try Scorer(task: catalog.resolve(name).task) }
-        try scorers[name]!.score(&record)
+        return scorers[name]!
     }
 }

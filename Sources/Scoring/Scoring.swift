@@ -1,4 +1,5 @@
 import EvalCore
+import Execution
 
 /// A value an extractor found in a text. `description` is what `score` writes to
 /// `responses[i].extracted` (the reference's `str()` of it).
@@ -65,6 +66,8 @@ public struct MetricInput {
     /// The responses themselves, for metrics that read more than the scored text (each turn of a
     /// multi-turn draw).
     public var responses: [JSONObject] = []
+    /// Code tasks: each response's program, run once.
+    public var outcomes: [Outcome]? = nil
 }
 
 /// A metric's values. A number is aggregated by its mean; a corpus or micro-averaged metric
@@ -98,6 +101,8 @@ public enum Extractors {
         JudgeRatingExtractor.name: JudgeRatingExtractor.self,
         WholeResponseExtractor.name: WholeResponseExtractor.self,
         TranslationExtractor.name: TranslationExtractor.self,
+        CodeBlockExtractor.name: CodeBlockExtractor.self,
+        CodeBlockOrResponseExtractor.name: CodeBlockOrResponseExtractor.self,
     ]
 }
 
@@ -118,6 +123,10 @@ public enum Metrics {
         InstructionLevelLooseAccuracy.name: InstructionLevelLooseAccuracy.self,
         BLEU.name: BLEU.self,
         BLEULMEvalJa.name: BLEULMEvalJa.self,
+        HumanEvalPassAt1.name: HumanEvalPassAt1.self,
+        HumanEvalPassAt10.name: HumanEvalPassAt10.self,
+        CodegenPassAt1.name: CodegenPassAt1.self,
+        CodegenPassAt10.name: CodegenPassAt10.self,
     ]
 }
 

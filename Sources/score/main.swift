@@ -1,6 +1,8 @@
 import ArgumentParser
 import CLI
 import EvalCore
+import Execution
+import Foundation
 import Scoring
 
 struct Score: ParsableCommand {
@@ -9,7 +11,9 @@ struct Score: ParsableCommand {
         abstract: "Scores each record's responses with the extractor and metrics its task file names.",
         discussion: """
             Adds responses[i].extracted, responses[i].scores, scores and status to every record. \
-            Records with status api_error pass through unscored.
+            Records with status api_error pass through unscored. Code tasks (HumanEval, \
+            LiveCodeBench…) run every extracted program once in a sandbox, --jobs at a time, and \
+            add responses[i].execution; records are written as their draws finish.
 
               … | call-model --model M | strip-reasoning | score | aggregate
 
@@ -18,23 +22,32 @@ struct Score: ParsableCommand {
             """)
 
     @OptionGroup var taskOptions: TaskOptions
+
+    @Option(help: ArgumentHelp("Isolation of executed programs: bwrap (bubblewrap namespaces) or basic (rlimits, session, scrubbed environment, temp dir). Default: bwrap where it works, else basic.", valueName: "level"))
+    var sandbox: String?
+
+    @Option(help: "Programs run in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Python interpreter for executed programs (default /usr/bin/python3).", valueName: "path"))
+    var python: String?
+
     @OptionGroup var input: InputFiles
 
+    func validate() throws {
+        if let s = sandbox, SandboxLevel(rawValue: s) == nil { throw ValidationError("--sandbox must be bwrap or basic") }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
-        let scorers = TaskScorers(catalog: taskOptions.catalog)
-        // Judge records (MT-Bench) wait for their question's other judgements, then score as one record.
-        let judged = JudgeMerger()
-        try Filter.run(inputs: input.inputs, emitting: { input, _, emit in
-            guard var record = try judged.add(input) else { return }
-            try scorers.score(&record)
-            try emit(record)
-        }, finish: { _ in
-            let left = judged.unfinished
-            if let first = left.first {
-                throw EvalError("\(left.count) question(s) lack judgements, e.g. \(first.id) (\(first.arrived) arrived)",
-                                hint: "the judge stage did not finish: run it again, then score its whole output")
-            }
-        })
+        let level = sandbox.flatMap(SandboxLevel.init)
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let python = self.python
+        try ScoreStream(scorers: TaskScorers(catalog: taskOptions.catalog)) {
+            let box = try Sandbox(level: level, python: python)
+            Log.line("score: sandbox \(box.level.description); \(jobs) jobs; \(box.python)")
+            return try Engine(sandbox: box, jobs: jobs)
+        }.run(inputs: input.inputs)
     }
 }
 

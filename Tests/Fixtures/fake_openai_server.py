@@ -11,6 +11,7 @@ select behaviours; counters are per distinct message, so every test uses its own
   [bad_request]       always HTTP 400 with an OpenAI-style error message
   [choices=1]         return at most 1 choice whatever n asks (llama-cpp-python)
   [stall=2.5]         wait 2.5 s before answering
+  [hold=H]            wait until POST /control/release {"name": "H"} (at most 120 s)
   [reasoning]         add reasoning_content; [reasoning_key] uses the newer `reasoning` key
   [reverse]           list choices in reverse index order
   [capacity=g:4]      HTTP 429 while more than 4 requests of group g are being handled
@@ -25,7 +26,8 @@ select behaviours; counters are per distinct message, so every test uses its own
 Control: GET /control/requests?contains=TEXT lists {body, authorization} of the chat requests whose
 body contains TEXT; GET /control/counters?contains=TEXT maps each last user message containing
 TEXT to its number of requests; GET /control/stats gives {"max_active": most requests handled at
-once}; POST /control/reset clears requests, counters and stats. GET /v1/models lists one model.
+once}; POST /control/reset clears requests, counters and stats; POST /control/release
+{"name": H} lets the [hold=H] requests answer. GET /v1/models lists one model.
 A proxy request (absolute URL) for any host is answered as if it were ours.
 """
 import json
@@ -42,6 +44,7 @@ from urllib.parse import parse_qs, urlparse
 lock = threading.Lock()
 requests = []
 counters = {}
+holds = {}  # name -> threading.Event
 active = 0
 max_active = 0
 groups = {}
@@ -107,6 +110,11 @@ class Handler(BaseHTTPRequestHandler):
                 counters.clear()
                 max_active = 0
             return self.reply(200, {})
+        if self.path == "/control/release":
+            with lock:
+                event = holds.setdefault(json.loads(body)["name"], threading.Event())
+            event.set()
+            return self.reply(200, {})
         if urlparse(self.path).path != "/v1/chat/completions":
             return self.reply(404, {"error": {"message": "not found"}})
         with lock:
@@ -128,6 +136,11 @@ class Handler(BaseHTTPRequestHandler):
         stall = directive(text, "stall")
         if stall:
             time.sleep(float(stall))
+        hold = directive(text, "hold")
+        if hold:
+            with lock:
+                event = holds.setdefault(hold, threading.Event())
+            event.wait(120)
         capacity = directive(text, "capacity")
         if capacity:
             group, cap = capacity.split(":")

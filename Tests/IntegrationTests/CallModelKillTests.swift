@@ -32,7 +32,7 @@ final class CallModelKillTests: XCTestCase {
             p.waitUntilExit()
             kills += 1
             let counts = try server.counters(containing: String(tag))
-            for id in try finishedIDs(output) where countedWhenFinished[id] == nil {
+            for id in try Harness.finishedIDs(output) where countedWhenFinished[id] == nil {
                 countedWhenFinished[id] = counts["\(tag) #\(id.dropFirst(2)) [stall=0.5]"] ?? 0
             }
         }
@@ -67,13 +67,6 @@ final class CallModelKillTests: XCTestCase {
         return p
     }
 
-    /// Ids on complete lines: a torn last line is not a finished record.
-    private func finishedIDs(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        let complete = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-        return try complete.map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
-            .compactMap { ($0["status"] as? String) == "ok" ? $0["id"] as? String : nil }
-    }
 }
 
 /// Tests/Fixtures/fake_openai_server.py as a child process; it exits when its stdin closes. Shared

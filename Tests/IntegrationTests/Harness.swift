@@ -45,6 +45,15 @@ enum Harness {
                       stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 
+    /// Ids of the complete `ok` lines of a JSON Lines file being written: a torn last line is not
+    /// a finished record.
+    static func finishedIDs(_ path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let complete = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+        return try complete.map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+            .compactMap { ($0["status"] as? String) == "ok" ? $0["id"] as? String : nil }
+    }
+
     static func tempDir() throws -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("evalpipe-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)

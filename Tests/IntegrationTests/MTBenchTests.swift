@@ -138,7 +138,7 @@ import Testing
             p.waitUntilExit()
             kills += 1
             let counts = try server.counters(containing: String(tag))
-            for id in try finishedIDs("\(judge)/judged.jsonl.part") where countedWhenFinished[id] == nil {
+            for id in try Harness.finishedIDs("\(judge)/judged.jsonl.part") where countedWhenFinished[id] == nil {
                 countedWhenFinished[id] = counts[message[id]!] ?? 0
             }
         }
@@ -194,11 +194,4 @@ import Testing
         return p
     }
 
-    /// Ids of complete ok lines: a torn last line is not a finished judgement.
-    private func finishedIDs(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        let complete = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-        return try complete.map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
-            .compactMap { ($0["status"] as? String) == "ok" ? $0["id"] as? String : nil }
-    }
 }

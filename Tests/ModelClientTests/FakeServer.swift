@@ -57,6 +57,11 @@ final class FakeServer: @unchecked Sendable {
 
     func maxActive() async throws -> Int { try await get("/control/stats")["max_active"]?.int ?? -1 }
 
+    /// Lets the requests held by `[hold=name]` answer.
+    func release(_ name: String) async throws {
+        _ = try await engine.send(HTTPRequest(url: "http://127.0.0.1:\(port)/control/release", body: Array(#"{"name":"\#(name)"}"#.utf8))).get()
+    }
+
     func reset() async throws {
         _ = try await engine.send(HTTPRequest(url: "http://127.0.0.1:\(port)/control/reset", body: [])).get()
     }

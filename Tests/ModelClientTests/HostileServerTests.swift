@@ -128,12 +128,12 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = dir + "/in.jsonl", output = dir + "/out.jsonl"
-        let tag = "\(UUID().uuidString.prefix(8)) [stall=0.3]"
-        // 300 requests 0.3 s each at 8 in flight keep the first writer busy ~11 s: the third
-        // starts well inside that window even on a loaded machine.
+        let tag = "\(UUID().uuidString.prefix(8)) [stall=0.02]", hold = "lock-\(UUID().uuidString.prefix(8))"
         let count = 300
+        // The last request waits until the test releases it, so the first writer holds the lock
+        // for as long as the test needs, however slowly processes start on a loaded machine.
         try (0..<count).map { i in
-            JSON.encodeString(JSONValue.object(["id": .string("\(i)"), "messages": [["role": "user", "content": .string("\(tag) \(i)")]]])) + "\n"
+            JSON.encodeString(JSONValue.object(["id": .string("\(i)"), "messages": [["role": "user", "content": .string("\(tag) \(i)" + (i == count - 1 ? " [hold=\(hold)]" : ""))]]])) + "\n"
         }.joined().write(toFile: input, atomically: true, encoding: .utf8)
         let args = ["--model", "hosted_vllm/fake/model", "--base-url", server.baseURL, "--concurrency", "8", "--output", output, input]
 
@@ -144,6 +144,7 @@ import Testing
         while (try? String(contentsOfFile: output, encoding: .utf8))?.isEmpty ?? true { try await Task.sleep(nanoseconds: 20_000_000) }
         let third = try start(args, stderr: dir + "/3.err")
         third.waitUntilExit()
+        try await server.release(hold)
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
