@@ -41,7 +41,7 @@ import Testing
         let tasks = try Self.suite()
         #expect(tasks.count == 21)
         let runnable = tasks.filter(\.runnable).map(\.task)
-        #expect(runnable.count >= 15, "\(runnable)")
+        #expect(runnable.count == 21, "\(runnable)")
         let results = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: results) }
         let run = "\(results)/hosted_vllm/sample/none/default"
