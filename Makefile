@@ -7,6 +7,7 @@
 #   make fidelity GOLDEN=path/to/golden.jsonl
 #   make bench         # throughput against the reference's paths (Tests/Bench/*.sh)
 #   make suite MODEL=hosted_vllm/Qwen/Qwen3-8B BASE_URL=… [SUITE=swallow] [LIMIT=2]   # then aggregated_results.json
+#   make suite MODEL=… BASE_URL=… SAMPLES=1   # every task on our own sample rows (tasks/samples/), offline
 #   make submit MODEL=hosted_vllm/Qwen/Qwen3-8B SERVICE=tsubame NODE=node_q [SETTINGS=reasoning] [RUN_TASKS=a,b|SUITE=swallow]
 #   make report        # results/report.html: every run under results/, with a sample browser
 #
@@ -24,7 +25,10 @@ TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate ev
 MODEL ?=
 BASE_URL ?=
 SETTINGS ?= default
-RESULTS ?= results
+# SAMPLES=1: tasks read our own sample rows (tasks/samples/) unless DATA is given; their results go
+# to a folder of their own, so a later real run never reuses a sample's samples.jsonl.
+SAMPLES ?=
+RESULTS ?= $(if $(SAMPLES),results/samples,results)
 PARSER ?= deepseek_r1_markup
 DATA ?=
 LIMIT ?=
@@ -68,8 +72,16 @@ JUDGED := $(basename $(notdir $(shell grep -l '^judge:' tasks/*.yaml)))
 JUDGE_DIR = judge-$(subst /,_,$(JUDGE_MODEL))
 opt = $(if $(2),$(1) $(call quote,$(2)))
 quote = '$(subst ','\'',$(1))'
+# A task's sample: tasks/samples/<task>.{csv,jsonl,json,parquet}, else the folder tasks/samples/<task>/
+# holding one entry per subset: a file <subset>.<ext>, or a folder in the Hub snapshot layout.
+sample = $(or $(firstword $(wildcard $(addprefix tasks/samples/$(1),.csv .jsonl .json .parquet)) $(wildcard tasks/samples/$(1)/)),$(error SAMPLES=1: $(1) has no sample in tasks/samples/ (see tasks/samples/README.md)))
+data = $(or $(DATA),$(if $(SAMPLES),$(call sample,$(1))))
+sample-folder = $(if $(DATA),,$(filter %/,$(call data,$(1))))
+# A sample folder is read subset by subset (TASK:SUBSET), so it need not hold every subset.
+fetch-subsets = for e in $(2)*; do s=$$(basename "$$e"); d=$$([ -d "$$e" ] && echo $(2) || echo "$$e"); \
+  $(BIN)/fetch-task $(1):$${s%.*} --data "$$d" $(call opt,--limit,$(LIMIT)) || exit 1; done
 
-.PHONY: build install test demo fidelity bench clean help submit suite report print-run $(TASKS)
+.PHONY: build install test demo fidelity bench clean help submit suite report print-run print-judge-dir $(TASKS)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -138,6 +150,9 @@ report: build
 print-run:
 	@echo $(RUN)
 
+print-judge-dir:
+	@echo $(JUDGE_DIR)
+
 # ---- one benchmark, stage by stage ----
 
 $(filter-out $(JUDGED),$(TASKS)): %: $(RUN)/%/metrics.md
@@ -156,7 +171,7 @@ check-model:
 
 $(RUN)/%/samples.jsonl: tasks/%.yaml | build check-model
 	@mkdir -p $(@D)
-	$(BIN)/fetch-task $* $(call opt,--data,$(DATA)) $(call opt,--limit,$(LIMIT)) > $@.tmp && mv $@.tmp $@
+	$(if $(call sample-folder,$*),{ $(call fetch-subsets,$*,$(call sample-folder,$*)); },$(BIN)/fetch-task $* $(call opt,--data,$(call data,$*)) $(call opt,--limit,$(LIMIT))) > $@.tmp && mv $@.tmp $@
 
 $(RUN)/%/prompts.jsonl: $(RUN)/%/samples.jsonl
 	$(BIN)/render-prompts $(call opt,--profile,$(PROFILE)) $(if $(PROFILE),--custom-settings $(call quote,$(SETTINGS))) \
