@@ -78,7 +78,9 @@ import Testing
     }
 
     @Test(arguments: levels) func filesOutsideItsDirectorySurvive(level: SandboxLevel) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)").path
+        // Under /tmp, not TMPDIR: make test's private TMPDIR is 0700, which the basic level's
+        // program (its own uid) could not even look into, so it would not see the marker at all.
+        let dir = "/tmp/evalpipe-hostile-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let marker = "\(dir)/marker"

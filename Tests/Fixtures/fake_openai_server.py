@@ -11,7 +11,7 @@ select behaviours; counters are per distinct message, so every test uses its own
   [bad_request]       always HTTP 400 with an OpenAI-style error message
   [choices=1]         return at most 1 choice whatever n asks (llama-cpp-python)
   [stall=2.5]         wait 2.5 s before answering
-  [hold=H]            wait until POST /control/release {"name": "H"} (at most 120 s)
+  [hold=H]            wait until POST /control/release {"name": "H"} (at most 600 s)
   [reasoning]         add reasoning_content; [reasoning_key] uses the newer `reasoning` key
   [reverse]           list choices in reverse index order
   [capacity=g:4]      HTTP 429 while more than 4 requests of group g are being handled
@@ -140,7 +140,7 @@ class Handler(BaseHTTPRequestHandler):
         if hold:
             with lock:
                 event = holds.setdefault(hold, threading.Event())
-            event.wait(120)
+            event.wait(600)
         capacity = directive(text, "capacity")
         if capacity:
             group, cap = capacity.split(":")

@@ -141,7 +141,9 @@ import Testing
         let first = try start(args + ["--wait-for-lock"], stderr: dir + "/1.err")
         let second = try start(args + ["--wait-for-lock"], stderr: dir + "/2.err")
         // While they run, a third that will not wait is turned away with the holder's PID.
-        while (try? String(contentsOfFile: output, encoding: .utf8))?.isEmpty ?? true { try await Task.sleep(nanoseconds: 20_000_000) }
+        // A blocking wait, no suspension until the third is done: on a loaded machine the test's
+        // continuation could wait for a free cooperative thread past the hold.
+        while (try? String(contentsOfFile: output, encoding: .utf8))?.isEmpty ?? true { usleep(20_000) }
         let third = try start(args, stderr: dir + "/3.err")
         third.waitUntilExit()
         try await server.release(hold)
