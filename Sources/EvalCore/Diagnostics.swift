@@ -143,22 +143,7 @@ public struct Redactor: Sendable {
         for secret in secrets {
             let needle = Array(JSON.bytes(.string(secret)).dropFirst().dropLast())
             guard out.count >= needle.count, out.firstRange(of: needle) != nil else { continue }
-            out = replace(out, needle, with: Array(Self.mark.utf8))
-        }
-        return out
-    }
-
-    private func replace(_ hay: [UInt8], _ needle: [UInt8], with mark: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [], i = 0
-        out.reserveCapacity(hay.count)
-        while i < hay.count {
-            if hay.count - i >= needle.count, hay[i] == needle[0], hay[i..<i + needle.count].elementsEqual(needle) {
-                out += mark
-                i += needle.count
-            } else {
-                out.append(hay[i])
-                i += 1
-            }
+            out = out.replacingAll(needle, with: Array(Self.mark.utf8))
         }
         return out
     }

@@ -55,3 +55,24 @@ extension Unicode.Scalar {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Python's `bytes.replace(old, new)`: left to right, non-overlapping; `self` when `old` is
+    /// absent (credential redaction, sacreBLEU's 13a rules).
+    @inlinable public func replacingAll(_ old: [UInt8], with new: [UInt8]) -> [UInt8] {
+        guard !old.isEmpty, count >= old.count, contains(old[0]) else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        var i = 0
+        while i < count {
+            if self[i] == old[0], i + old.count <= count, self[i..<i + old.count].elementsEqual(old) {
+                out += new
+                i += old.count
+            } else {
+                out.append(self[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}

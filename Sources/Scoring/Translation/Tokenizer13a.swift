@@ -32,21 +32,7 @@ public enum Tokenizer13a {
 
     /// `str.replace`: left to right, non-overlapping.
     static func replace(_ s: [UInt8], _ old: String, _ new: String) -> [UInt8] {
-        let o = Array(old.utf8), n = Array(new.utf8)
-        guard s.count >= o.count, s.contains(o[0]) else { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
-        var i = 0
-        while i < s.count {
-            if s[i] == o[0], i + o.count <= s.count, s[i..<i + o.count].elementsEqual(o) {
-                out += n
-                i += o.count
-            } else {
-                out.append(s[i])
-                i += 1
-            }
-        }
-        return out
+        s.replacingAll(Array(old.utf8), with: Array(new.utf8))
     }
 
     /// `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 `: ASCII symbols (and the space itself) get a space on each side.
