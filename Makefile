@@ -19,8 +19,20 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
 PREFIX ?= /usr/local
-BIN ?= $(CURDIR)/.build/release
+# This file's folder: a checkout, or share/evalpipe of an installation (make install copies this
+# Makefile, tasks/ and conf/ there, the tools and wrappers to <prefix>/bin), so
+# `make -f <prefix>/share/evalpipe/Makefile` (the installed `evalpipe`) runs from any directory,
+# results/ under the current one.
+HERE := $(patsubst %/,%,$(dir $(realpath $(lastword $(MAKEFILE_LIST)))))
+CHECKOUT := $(wildcard $(HERE)/Package.swift)
+SCRIPTS := $(if $(CHECKOUT),$(HERE)/bin,$(abspath $(HERE)/../../bin))
+BIN ?= $(if $(CHECKOUT),$(HERE)/.build/release,$(SCRIPTS))
+# The tools read the same task files as this Makefile.
+EVALPIPE_TASKS ?= $(HERE)/tasks
+export EVALPIPE_TASKS
 TOOLS := fetch-task render-prompts call-model strip-reasoning score aggregate evalpipe-jobs ja-tokenize
+# The wrappers make install puts beside them (the rest of bin/ needs a checkout).
+WRAPPERS := evalpipe suite submit status serve-vllm publish
 
 MODEL ?=
 BASE_URL ?=
@@ -59,22 +71,22 @@ RUN := $(RESULTS)/$(PROVIDER)/$(PUBLISHER)/$(notdir $(MODEL_PATH))/$(SETTINGS)
 
 # The model's profile (conf/models/<publisher>/<model>.yaml) when there is one; SETTINGS picks
 # its custom settings. PROFILE= runs without it.
-PROFILE ?= $(wildcard conf/models/$(MODEL_PATH).yaml)
+PROFILE ?= $(wildcard $(HERE)/conf/models/$(MODEL_PATH).yaml)
 # make submit: SERVICE (tsubame, abci, slurm, local), NODE, and RUN_TASKS (comma-separated) or SUITE.
 SERVICE ?=
 NODE ?=
 RUN_TASKS ?=
 SUITE ?= swallow
 
-TASKS := $(basename $(notdir $(wildcard tasks/*.yaml)))
-JUDGED := $(basename $(notdir $(shell grep -l '^judge:' tasks/*.yaml)))
+TASKS := $(basename $(notdir $(wildcard $(HERE)/tasks/*.yaml)))
+JUDGED := $(basename $(notdir $(shell grep -l '^judge:' $(HERE)/tasks/*.yaml)))
 # A judge's results live in a folder named after it, so another judge never mixes in.
 JUDGE_DIR = judge-$(subst /,_,$(JUDGE_MODEL))
 opt = $(if $(2),$(1) $(call quote,$(2)))
 quote = '$(subst ','\'',$(1))'
 # A task's sample: tasks/samples/<task>.{csv,jsonl,json,parquet}, else the folder tasks/samples/<task>/
 # holding one entry per subset: a file <subset>.<ext>, or a folder in the Hub snapshot layout.
-sample = $(or $(firstword $(wildcard $(addprefix tasks/samples/$(1),.csv .jsonl .json .parquet)) $(wildcard tasks/samples/$(1)/)),$(error SAMPLES=1: $(1) has no sample in tasks/samples/ (see tasks/samples/README.md)))
+sample = $(or $(firstword $(wildcard $(addprefix $(HERE)/tasks/samples/$(1),.csv .jsonl .json .parquet)) $(wildcard $(HERE)/tasks/samples/$(1)/)),$(error SAMPLES=1: $(1) has no sample in tasks/samples/ (see tasks/samples/README.md)))
 data = $(or $(DATA),$(if $(SAMPLES),$(call sample,$(1))))
 sample-folder = $(if $(DATA),,$(filter %/,$(call data,$(1))))
 # A sample folder is read subset by subset (TASK:SUBSET), so it need not hold every subset.
@@ -86,23 +98,25 @@ fetch-subsets = for e in $(2)*; do s=$$(basename "$$e"); d=$$([ -d "$$e" ] && ec
 .SECONDARY:
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' $(HERE)/Makefile | sed 's/^# \{0,1\}//'
 	@echo "tasks: $(TASKS)"
 
 build: $(addprefix $(BIN)/,$(TOOLS))
 	@# The Japanese dictionary (Debian's mecab-ipadic, compiled and cached); else built on first use.
 	@$(BIN)/ja-tokenize --build-dictionary >/dev/null || echo "make build: the Japanese dictionary will be built on first use" >&2
 
-$(addprefix $(BIN)/,$(TOOLS)) &: Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
+ifneq ($(CHECKOUT),)
+$(addprefix $(BIN)/,$(TOOLS)) &: $(HERE)/Package.swift $(shell find $(HERE)/Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
 	@# Static Foundation's linker warning about mktemp is noise we cannot act on.
-	swift build -c release --static-swift-stdlib 2>&1 | grep -v -e "the use of .mktemp. is dangerous" -e "^/opt/swift/.*libFoundationEssentials.a"
+	swift build --package-path $(HERE) -c release --static-swift-stdlib 2>&1 | grep -v -e "the use of .mktemp. is dangerous" -e "^/opt/swift/.*libFoundationEssentials.a"
 
-# The tools, the wrappers that need no checkout (serve-vllm, status, publish), and share/evalpipe/tasks and
-# share/evalpipe/conf with their subfolders: the tools look there when ./tasks or ./conf is absent.
+# The tools and wrappers to <prefix>/bin; this Makefile, tasks/ and conf/ (with their subfolders) to
+# share/evalpipe, where the tools, the wrappers and the installed `evalpipe` (make -f that Makefile) find them.
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/evalpipe
-	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) bin/serve-vllm bin/status bin/publish $(DESTDIR)$(PREFIX)/bin/
-	cp -R tasks conf $(DESTDIR)$(PREFIX)/share/evalpipe/
+	install -m 755 $(addprefix $(BIN)/,$(TOOLS)) $(addprefix $(HERE)/bin/,$(WRAPPERS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(HERE)/Makefile $(DESTDIR)$(PREFIX)/share/evalpipe/
+	cp -R $(HERE)/tasks $(HERE)/conf $(DESTDIR)$(PREFIX)/share/evalpipe/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/evalpipe
 
 # The integration tests need the real small model server: set it up (cached) first.
@@ -126,17 +140,22 @@ bench: build
 
 clean:
 	rm -rf .build
+else
+# Installed: the tools in $(BIN) are what there is (a missing one is make's "No rule to make target").
+install test demo fidelity bench clean:
+	@echo "make $@: needs a checkout of evalpipe; this is the installed Makefile ($(HERE))" >&2; exit 2
+endif
 
 # The manual's qsub_all.sh in one line: a job per task and an aggregate job (bin/submit --help).
 submit: build check-model
 	@test -n "$(SERVICE)" -a -n "$(NODE)" || { echo "usage: make submit MODEL=… SERVICE=tsubame|abci|slurm|local NODE=… [SETTINGS=…] [RUN_TASKS=a,b|SUITE=…]" >&2; exit 2; }
-	EVALPIPE_BIN=$(BIN) bin/submit --service $(SERVICE) --node $(NODE) --model $(call quote,$(MODEL)) \
+	EVALPIPE_BIN=$(BIN) $(SCRIPTS)/submit --service $(SERVICE) --node $(NODE) --model $(call quote,$(MODEL)) \
 	  --custom-settings $(call quote,$(SETTINGS)) --results $(call quote,$(RESULTS)) $(if $(RUN_TASKS),--tasks $(call quote,$(RUN_TASKS)),--suite $(call quote,$(SUITE))) \
 	  $(call opt,--profile,$(PROFILE)) $(call opt,--data,$(DATA)) $(call opt,--limit,$(LIMIT))
 
 # Every benchmark of conf/suites/$(SUITE).yaml in order, then $(RUN)/aggregated_results.json.
 suite: build check-model
-	EVALPIPE_BIN=$(BIN) bin/suite $(SUITE)
+	EVALPIPE_BIN=$(BIN) $(SCRIPTS)/suite $(SUITE)
 
 # One HTML page for every scored.jsonl under $(RESULTS) (aggregate --format html), written through a
 # temporary file.
@@ -169,7 +188,7 @@ check-model:
 	@test -n "$(MODEL)" || { echo "set MODEL=provider/publisher/model (and BASE_URL for hosted_vllm)" >&2; exit 2; }
 .PHONY: check-model
 
-$(RUN)/%/samples.jsonl: tasks/%.yaml | build check-model
+$(RUN)/%/samples.jsonl: $(HERE)/tasks/%.yaml | build check-model
 	@mkdir -p $(@D)
 	$(if $(call sample-folder,$*),{ $(call fetch-subsets,$*,$(call sample-folder,$*)); },$(BIN)/fetch-task $* $(call opt,--data,$(call data,$*)) $(call opt,--limit,$(LIMIT))) > $@.tmp && mv $@.tmp $@
 

@@ -7,24 +7,34 @@ public struct JobPaths: Sendable {
     public let repo: String
     public let conf: String
     public let results: String
+    /// The Makefile jobs run and the wrappers beside it: this installation's when the executable
+    /// is an installed one (<prefix>/bin with <prefix>/share/evalpipe/Makefile), else the checkout's.
+    public let makefile: String
+    public let scripts: String
 
     /// conf defaults to <repo>/conf, else the installed <prefix>/share/evalpipe/conf beside
     /// <prefix>/bin/evalpipe-jobs (make install).
     public init(repo: String?, conf: String?, results: String?, executable: String = CommandLine.arguments[0]) {
         let repo = JobPaths.absolute(repo ?? FileManager.default.currentDirectoryPath)
         self.repo = repo
+        let exeDir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let share = exeDir.deletingLastPathComponent().appendingPathComponent("share/evalpipe").path
+        if FileManager.default.fileExists(atPath: share + "/Makefile") {
+            (makefile, scripts) = (share + "/Makefile", exeDir.path)
+        } else {
+            (makefile, scripts) = (repo + "/Makefile", repo + "/bin")
+        }
         if let conf {
             self.conf = JobPaths.absolute(conf)
         } else {
-            let own = repo + "/conf"
-            let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
-            let installed = exe.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/evalpipe/conf").path
+            let own = repo + "/conf", installed = share + "/conf"
             self.conf = FileManager.default.fileExists(atPath: own) || !FileManager.default.fileExists(atPath: installed) ? own : installed
         }
         self.results = JobPaths.absolute(results ?? repo + "/results")
     }
 
-    public var catalog: TaskCatalog { TaskCatalog(directory: repo + "/tasks") }
+    /// The task files beside the Makefile jobs run.
+    public var catalog: TaskCatalog { TaskCatalog(directory: URL(fileURLWithPath: makefile).deletingLastPathComponent().path + "/tasks") }
 
     public static func absolute(_ p: String) -> String {
         URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath + "/"))
@@ -67,9 +77,11 @@ extension SubmitRequest {
             return v
         }
         let envPath = env.map(JobPaths.absolute) ?? paths.repo + "/.env"
-        let binPath = JobPaths.absolute(bin ?? ProcessInfo.processInfo.environment["EVALPIPE_BIN"] ?? paths.repo + "/.build/release")
+        let binPath = JobPaths.absolute(bin ?? ProcessInfo.processInfo.environment["EVALPIPE_BIN"]
+            ?? (paths.makefile == paths.repo + "/Makefile" ? paths.repo + "/.build/release" : paths.scripts))
         return SubmitRequest(service: svc, nodeName: node, model: modelRef, settings: settings, profile: profilePath,
-                             tasks: specs, repo: paths.repo, results: paths.results, bin: binPath,
+                             tasks: specs, repo: paths.repo, makefile: paths.makefile, serveVLLM: paths.scripts + "/serve-vllm",
+                             results: paths.results, bin: binPath,
                              env: try readEnvFile(envPath), serverCommand: serverCommand, makeVariables: vars, walltime: wall)
     }
 }

@@ -36,7 +36,12 @@ public struct SubmitRequest: Sendable {
     public var settings: String
     public var profile: String?
     public var tasks: [TaskSpec]
+    /// The folder jobs run in (`.env` is read there).
     public var repo: String
+    /// The evalpipe whose Makefile jobs run and whose `serve-vllm` they start: a checkout (its
+    /// Makefile and bin/), or an installation (share/evalpipe/Makefile, the wrappers in <prefix>/bin).
+    public var makefile: String
+    public var serveVLLM: String
     public var results: String
     public var bin: String
     public var env: [String: String]
@@ -45,10 +50,11 @@ public struct SubmitRequest: Sendable {
     public var walltime: Walltime?
 
     public init(service: ServiceConfig, nodeName: String, model: ModelRef, settings: String, profile: String?,
-                tasks: [TaskSpec], repo: String, results: String, bin: String, env: [String: String],
-                serverCommand: String?, makeVariables: [String], walltime: Walltime?) {
+                tasks: [TaskSpec], repo: String, makefile: String? = nil, serveVLLM: String? = nil, results: String,
+                bin: String, env: [String: String], serverCommand: String?, makeVariables: [String], walltime: Walltime?) {
         self.service = service; self.nodeName = nodeName; self.model = model; self.settings = settings
         self.profile = profile; self.tasks = tasks; self.repo = repo; self.results = results; self.bin = bin
+        self.makefile = makefile ?? repo + "/Makefile"; self.serveVLLM = serveVLLM ?? repo + "/bin/serve-vllm"
         self.env = env; self.serverCommand = serverCommand; self.makeVariables = makeVariables; self.walltime = walltime
     }
 }
@@ -99,6 +105,8 @@ public struct SubmitPlan: Sendable {
         // The results root is part of every job's log path, a directive value.
         try ScriptValue.check(r.results, .directive, field: "--results")
         try ScriptValue.check(r.repo, .text, field: "--repo")
+        try ScriptValue.check(r.makefile, .text, field: "makefile")
+        try ScriptValue.check(r.serveVLLM, .text, field: "serve-vllm")
         try ScriptValue.check(r.bin, .text, field: "--bin")
         if let p = r.profile { try ScriptValue.check(p, .text, field: "--profile") }
         if let c = r.serverCommand { try ScriptValue.check(c, .text, field: "--server-cmd") }
@@ -137,7 +145,7 @@ public struct SubmitPlan: Sendable {
         // Jobs never build: the tools were built before submitting, and concurrent jobs must not
         // race on one build directory.
         let tools = ["fetch-task", "render-prompts", "call-model", "strip-reasoning", "score", "aggregate", "evalpipe-jobs"]
-        var make = ["make", "--no-print-directory"] + tools.flatMap { ["-o", "\(r.bin)/\($0)".replacingOccurrences(of: "$", with: "$$")] }
+        var make = ["make", "--no-print-directory", "-f", r.makefile] + tools.flatMap { ["-o", "\(r.bin)/\($0)".replacingOccurrences(of: "$", with: "$$")] }
         make += [t.name] + [("MODEL", r.model.full), ("SETTINGS", r.settings), ("RESULTS", r.results), ("BIN", r.bin),
                             ("PROFILE", r.profile ?? "")].map(ScriptValue.makeAssignment)
         make += r.makeVariables.map { v in
@@ -146,7 +154,7 @@ public struct SubmitPlan: Sendable {
         }
         let makeLine = make.map(shellQuote).joined(separator: " ")
         guard r.model.selfHosted else { return makeLine }
-        var serve = ["bin/serve-vllm", "--model", r.model.hubID, "--log", "\(run)/\(t.name)/server.log"]
+        var serve = [r.serveVLLM, "--model", r.model.hubID, "--log", "\(run)/\(t.name)/server.log"]
         if let p = r.profile { serve += ["--profile", p, "--custom-settings", r.settings] }
         if let c = r.serverCommand { serve += ["--server-cmd", c] }
         // serve-vllm exports BASE_URL to the command and stops the server when it ends.

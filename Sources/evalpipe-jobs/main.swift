@@ -18,7 +18,7 @@ struct EvalpipeJobs: ParsableCommand {
 
 /// Paths every subcommand resolves the same way (JobPaths).
 struct Location: ParsableArguments {
-    @Option(help: "The evalpipe checkout jobs run in (default: the current directory).") var repo: String?
+    @Option(help: "The folder jobs run in, with its .env (default: the current directory). The Makefile they run is the installed one when this executable is installed, else <repo>/Makefile.") var repo: String?
     @Option(help: "Settings directory with services/, models/, suites/ (default: <repo>/conf, else the installed share/evalpipe/conf).") var conf: String?
     @Option(help: "Results root (default: <repo>/results).") var results: String?
 
