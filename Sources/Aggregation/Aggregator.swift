@@ -17,6 +17,10 @@ public final class Aggregator {
         /// Σ call.latency_s, and how many records carried one.
         var latency = 0.0, timed = 0
         var subsets: [String: Group] = [:]
+        /// How the task ran (the task's group only): the first record's `generation` and profile
+        /// file, every `dataset` commit its rows were read at.
+        var generation: JSONValue?, profile: String?
+        var datasets: Set<String> = []
 
         /// `scores` was checked by `Aggregator.add`: each value is one its reducer accepts.
         func add(_ r: JSONObject, scores: [(String, JSONValue, any Reducer.Type)]) throws {
@@ -78,6 +82,9 @@ public final class Aggregator {
         let g = groups[key, default: Group()]
         groups[key] = g
         try g.add(r, scores: scores)
+        if g.generation == nil { g.generation = r["generation"] }
+        if g.profile == nil { g.profile = r["profile"]?["file"]?.string }
+        if let repo = r["dataset"]?["repo"]?.string, let commit = r["dataset"]?["commit"]?.string { g.datasets.insert("\(repo)@\(commit)") }
         if let sub = r["subset"]?.string {
             let s = g.subsets[sub, default: Group()]
             g.subsets[sub] = s
@@ -115,7 +122,8 @@ public final class Aggregator {
                     SubsetResult(records: $0.records, scored: $0.scored, metrics: summarize($0))
                 },
                 usage: g.usage.isEmpty ? nil : g.usage,
-                latency: g.timed == 0 ? nil : Latency(seconds: g.latency, records: g.timed)))
+                latency: g.timed == 0 ? nil : Latency(seconds: g.latency, records: g.timed),
+                generation: g.generation, profile: g.profile, datasets: g.datasets.isEmpty ? nil : g.datasets.sorted()))
         }
         return Report(results: rows)
     }
@@ -175,6 +183,11 @@ public struct TaskResult: Codable, Sendable {
     public var subsets: [String: SubsetResult]?
     public var usage: [String: Int64]?
     public var latency: Latency?
+    /// The first record's `generation` and `profile.file`; the Hub commits (`repo@commit`) its rows
+    /// were read at.
+    public var generation: JSONValue?
+    public var profile: String?
+    public var datasets: [String]?
 
     public var run: Run { Run(model: model, settings: settings) }
     public var coverage: Double { records == 0 ? 0 : Double(scored) / Double(records) }

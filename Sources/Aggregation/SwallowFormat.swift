@@ -5,7 +5,8 @@ import Foundation
 /// `{"model", "results": {key: value}, "overall", "tasks"}` with the keys the task files declare
 /// (`headline.swallow`) in their `AGGREGATE_CONF` order, -1 for a key without records, and
 /// `overall` the comma-joined Python `str()` of the values. Written as Python's
-/// `json.dump(indent=2)` writes it (ASCII only); one document per model.
+/// `json.dump(indent=2)` writes it (ASCII only); one document per model. After the reference's four
+/// keys, `settings`: what the numbers came from (see `settings`).
 public struct SwallowFormat {
     public let catalog: TaskCatalog
 
@@ -37,7 +38,10 @@ public struct SwallowFormat {
     /// One document per run (model and custom settings), in the report's order.
     public func render(_ report: Report) -> String {
         let entries = entries()
-        return report.runs.map { Self.document(model: $0.model, values: values(report.results(of: $0), entries)) }.joined()
+        return report.runs.map { run in
+            let rows = report.results(of: run)
+            return Self.document(model: run.model, values: values(rows, entries), settings: Self.settings(rows, run: run))
+        }.joined()
     }
 
     /// The comma-joined values the team pastes into its spreadsheet.
@@ -109,12 +113,44 @@ public struct SwallowFormat {
         return total > 0 ? .number(weighted / Double(total)) : .missing
     }
 
-    static func document(model: String, values: [(String, Value)]) -> String {
+    /// The tool's version, the run's custom settings, and per task the generation parameters, the
+    /// profile file and the dataset commits of its records.
+    static func settings(_ rows: [TaskResult], run: Run) -> JSONValue {
+        var tasks: JSONObject = [:]
+        for r in rows {
+            var t: JSONObject = ["datasets": .array((r.datasets ?? []).map { .string($0) })]
+            if let g = r.generation { t["generation"] = g }
+            if let p = r.profile { t["profile"] = .string(p) }
+            tasks[r.task] = .object(t)
+        }
+        return ["tool": .string("evalpipe \(Evalpipe.version)"), "custom_settings": run.settings.map { .string($0) } ?? .null,
+                "tasks": .object(tasks)]
+    }
+
+    static func document(model: String, values: [(String, Value)], settings: JSONValue) -> String {
         var out = "{\n  \"model\": \(jsonString(model)),\n  \"results\": "
         out += values.isEmpty ? "{}" : "{\n" + values.map { "    \(jsonString($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n  }"
         out += ",\n  \"overall\": \(jsonString(values.map(\.1.str).joined(separator: ","))),\n  \"tasks\": "
         out += values.isEmpty ? "[]" : "[\n" + values.map { "    " + jsonString($0.0) }.joined(separator: ",\n") + "\n  ]"
-        return out + "\n}\n"
+        return out + ",\n  \"settings\": " + pythonJSON(settings, depth: 1) + "\n}\n"
+    }
+
+    /// `json.dumps(v, indent=2, sort_keys=True)` nested `depth` levels deep.
+    static func pythonJSON(_ v: JSONValue, depth: Int) -> String {
+        let pad = String(repeating: "  ", count: depth + 1), close = String(repeating: "  ", count: depth)
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .bigInt(let s): return s
+        case .double(let x): return Value.number(x).json
+        case .string(let s): return jsonString(s)
+        case .array(let a):
+            return a.isEmpty ? "[]" : "[\n" + a.map { pad + pythonJSON($0, depth: depth + 1) }.joined(separator: ",\n") + "\n" + close + "]"
+        case .object(let o):
+            return o.isEmpty ? "{}" : "{\n" + o.keys.sorted().map { pad + jsonString($0) + ": " + pythonJSON(o[$0]!, depth: depth + 1) }
+                .joined(separator: ",\n") + "\n" + close + "}"
+        }
     }
 
     /// Python `json.dumps(s)` with `ensure_ascii=True`.

@@ -29,7 +29,8 @@ struct Aggregate: ParsableCommand {
         --compare A B (each a scored.jsonl or a folder searched for them) writes, per task, B's
         headline minus A's over the ids both scored, with a seeded paired bootstrap 95 % interval,
         flagged when it excludes 0 (JSON, or --format markdown).
-        """)
+        """,
+        version: Evalpipe.version)
 
     @OptionGroup var input: InputFiles
     @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ReportFormat = .json

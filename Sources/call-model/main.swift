@@ -23,7 +23,8 @@ struct CallModelCommand: ParsableCommand {
             turns one by one, and its response carries every turn in `turns`. Generation keys top_k, \
             min_p, repetition_penalty, frequency_penalty, presence_penalty and chat_template_kwargs are \
             sent as they are; --extra-body adds keys to every request.
-            """)
+            """,
+        version: Evalpipe.version)
 
     @Option(help: "Model, with a provider prefix.")
     var model: String

@@ -13,6 +13,7 @@ struct EvalpipeJobs: ParsableCommand {
           bin/submit --service tsubame --node node_q --model hosted_vllm/Qwen/Qwen3-8B --suite all
           bin/status --service tsubame --model hosted_vllm/Qwen/Qwen3-8B
         """,
+        version: Evalpipe.version,
         subcommands: [Submit.self, StatusCommand.self, SuiteCommand.self, VLLMArgs.self, ValidatePBS.self])
 }
 

@@ -20,7 +20,8 @@ struct FetchTask: ParsableCommand {
               fetch-task --prefetch all          # on a login node; then HF_HUB_OFFLINE=1 on the compute nodes
               fetch-task --model Qwen/Qwen3-8B   # a model's files too, for vllm serve on those nodes
               fetch-task --list
-            """)
+            """,
+        version: Evalpipe.version)
 
     @Argument(help: "Task: file name (gpqa_diamond), reference name (gpqa:diamond), either with :subset. With --prefetch: tasks, or 'all'.")
     var names: [String] = []

@@ -14,7 +14,8 @@ struct JaTokenize: ParsableCommand {
             --build-dictionary only does that.
 
               echo 'すもももももももものうち' | ja-tokenize --wakati
-            """)
+            """,
+        version: Evalpipe.version)
 
     @Flag(help: "Print only the surfaces, separated by spaces, one input line a line.")
     var wakati = false

@@ -26,7 +26,8 @@ struct RenderPrompts: ParsableCommand {
           render-prompts --judge --unjudged unjudged.jsonl answers.jsonl \\
             | call-model --model openai/gpt-4o-2024-08-06 --output judged.jsonl
           score judged.jsonl unjudged.jsonl | aggregate
-        """)
+        """,
+        version: Evalpipe.version)
 
     @OptionGroup var taskOptions: TaskOptions
     @OptionGroup var input: InputFiles

@@ -19,7 +19,8 @@ struct Score: ParsableCommand {
 
             Judged tasks (MT-Bench): give score the judge's output (and render-prompts --judge's \
             --unjudged file); each question is scored once all its judgements have arrived.
-            """)
+            """,
+        version: Evalpipe.version)
 
     @OptionGroup var taskOptions: TaskOptions
 

@@ -16,7 +16,8 @@ struct StripReasoning: ParsableCommand {
               fetch-task gpqa_diamond | render-prompts \\
                 | call-model --model hosted_vllm/Qwen/Qwen3-8B \\
                 | strip-reasoning --parser deepseek_r1_markup | score | aggregate
-            """)
+            """,
+        version: Evalpipe.version)
 
     @Option(help: "Parser for responses the server did not split.")
     var parser = ReasoningParser.deepseekR1Markup.name

@@ -7,7 +7,7 @@ import Testing
 /// (scripts/aggregate_results.py) on the same per-task values: Tests/Fixtures/aggregation/ holds
 /// per case the scored records and the aggregated_results.json that script wrote from their
 /// per-task values (make_cases.py there says how). Equal text: the 107 keys in order, every value
-/// (micro averages, picks, `average_in_one_task`, -1), `overall`.
+/// (micro averages, picks, `average_in_one_task`, -1), `overall`; then our `settings` key.
 @Suite struct ReferenceAggregationTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repo.appendingPathComponent("Tests/Fixtures/aggregation")
@@ -22,9 +22,13 @@ import Testing
             _ = try agg.add(try #require(try JSON.decode(line).object))
         }
         let ours = try ReportFormat.swallow.render(agg.report(), catalog: catalog)
-        // json.dump ends the file without a newline; ours ends it with one.
-        let theirs = try String(contentsOf: Self.fixtures.appendingPathComponent("\(name).expected.json"), encoding: .utf8) + "\n"
-        #expect(ours == theirs)
+        let theirs = try String(contentsOf: Self.fixtures.appendingPathComponent("\(name).expected.json"), encoding: .utf8)
+        // Theirs ends `\n  ]\n}`; ours goes on with `,\n  "settings": {…}\n}\n`.
+        let open = String(try #require(theirs.hasSuffix("\n}") ? theirs.dropLast(2) : nil))
+        #expect(ours.hasPrefix(open + ",\n  \"settings\": {\n"), "\(ours.prefix(open.count + 40))")
+        #expect(String(ours.prefix(open.count)) == open)
+        let mine = try #require(try JSONSerialization.jsonObject(with: Data(ours.utf8)) as? [String: Any])
+        #expect(Array(mine.keys).sorted() == ["model", "overall", "results", "settings", "tasks"])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(theirs.utf8)) as? [String: Any])
         let values = try #require(doc["results"] as? [String: NSNumber])
         #expect(values.count == 107)

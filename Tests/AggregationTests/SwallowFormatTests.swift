@@ -75,8 +75,31 @@ final class SwallowFormatTests: XCTestCase {
     func testPythonJSONLayout() {
         let text = SwallowFormat.document(model: "hosted_vllm/Qwen/Qwen3-8B é", values: [
             ("a", .number(0.5)), ("b", .missing), ("c", .number(0.7234042553191489)), ("d", .number(1e-05)),
-        ])
-        XCTAssertEqual(text, "{\n  \"model\": \"hosted_vllm/Qwen/Qwen3-8B \\u00e9\",\n  \"results\": {\n    \"a\": 0.5,\n    \"b\": -1,\n    \"c\": 0.7234042553191489,\n    \"d\": 1e-05\n  },\n  \"overall\": \"0.5,-1,0.7234042553191489,1e-05\",\n  \"tasks\": [\n    \"a\",\n    \"b\",\n    \"c\",\n    \"d\"\n  ]\n}\n")
+        ], settings: ["custom_settings": .null, "tool": "evalpipe 0.21.0",
+                      "tasks": ["t": ["profile": "conf/x.yaml", "datasets": [], "generation": ["temperature": 0.6, "n": 10, "stop": ["</s>"]]]]])
+        // The settings part as json.dumps(indent=2) writes the same dict with its keys sorted.
+        XCTAssertEqual(text, "{\n  \"model\": \"hosted_vllm/Qwen/Qwen3-8B \\u00e9\",\n  \"results\": {\n    \"a\": 0.5,\n    \"b\": -1,\n    \"c\": 0.7234042553191489,\n    \"d\": 1e-05\n  },\n  \"overall\": \"0.5,-1,0.7234042553191489,1e-05\",\n  \"tasks\": [\n    \"a\",\n    \"b\",\n    \"c\",\n    \"d\"\n  ],\n  \"settings\": {\n    \"custom_settings\": null,\n    \"tasks\": {\n      \"t\": {\n        \"datasets\": [],\n        \"generation\": {\n          \"n\": 10,\n          \"stop\": [\n            \"</s>\"\n          ],\n          \"temperature\": 0.6\n        },\n        \"profile\": \"conf/x.yaml\"\n      }\n    },\n    \"tool\": \"evalpipe 0.21.0\"\n  }\n}\n")
+    }
+
+    /// `settings`: per task the first record's generation and profile file, every dataset commit.
+    func testSettingsComeFromTheRecords() throws {
+        var records: [JSONObject] = []
+        for (i, commit) in ["c1", "c2", "c1"].enumerated() {
+            var r = record("gpqa_diamond", nil, ["extractive_match": 1])
+            r["id"] = .string("gpqa_diamond:\(i)")
+            r["generation"] = ["n": 1, "temperature": .double(0.6 + Double(i))]
+            r["profile"] = ["file": "conf/models/x.yaml", "custom_settings": "reasoning"]
+            r["dataset"] = ["repo": "Idavidrein/gpqa", "commit": .string(commit)]
+            records.append(r)
+        }
+        let doc = try JSONSerialization.jsonObject(with: Data(try document(records).text.utf8)) as! [String: Any]
+        let settings = try XCTUnwrap(doc["settings"] as? [String: Any])
+        XCTAssertEqual(settings["tool"] as? String, "evalpipe \(Evalpipe.version)")
+        XCTAssertEqual(settings["custom_settings"] as? String, "reasoning")
+        let task = try XCTUnwrap((settings["tasks"] as? [String: Any])?["gpqa_diamond"] as? [String: Any])
+        XCTAssertEqual(task["datasets"] as? [String], ["Idavidrein/gpqa@c1", "Idavidrein/gpqa@c2"])
+        XCTAssertEqual((task["generation"] as? [String: Any])?["temperature"] as? Double, 0.6)
+        XCTAssertEqual(task["profile"] as? String, "conf/models/x.yaml")
     }
 
     func testUnknownCategoryIsAnErrorInTheTaskFile() throws {
