@@ -1,18 +1,21 @@
 import Glibc
 
-/// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (its
-/// transitions in one open-addressing hash table), the words of each trie node, the connection
-/// matrix, and char.def/unk.def as lookup tables. Built once from the source files and cached under
-/// the name of their checksum, so a changed dictionary gets a new file.
+/// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (the
+/// root's children in a table indexed by BMP code point, every other transition in one
+/// open-addressing hash table; nodes numbered breadth-first, so the short prefixes most lookups
+/// touch share cache lines), the words of each trie node, the connection matrix, and
+/// char.def/unk.def as lookup tables. Built once from the source files and cached under a name
+/// derived from their names, sizes and modification times (cheap to compute at every start, where
+/// hashing the 50 MB of sources was not), so a changed dictionary gets a new file.
 ///
-/// Layout: a header (magic, format version, source checksum, section table) and 8-byte-aligned
+/// Layout: a header (magic, format version, source signature, section table) and 8-byte-aligned
 /// sections of little-endian arrays, listed in `Section`.
 final class CompiledDictionary: @unchecked Sendable {  // immutable after init; the mapping lives as long as the process
     static let magic: [UInt8] = Array("EPJANOME".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     enum Section: Int, CaseIterable {
-        case meta, matrix, slots, nodeEntryStart, entryLeft, entryRight, entryCost, entryPOS, entryID
+        case meta, matrix, rootChildren, slots, nodeEntryStart, entries
         case posOffsets, posBytes, charClass, classCategoryStart, classCategories, classAccept
         case categoryInfo, categoryUnknownStart, unknownInfo
     }
@@ -21,16 +24,17 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         case matrixRows, matrixColumns, slotMask, nodeCount, entryCount, posCount, categoryCount, classCount, defaultClass, unknownCount
     }
 
+    let matrixRows: Int
     let matrixColumns: Int
+    /// Transposed, `[left * rows + right]`: the cost of each node ending at a position followed by
+    /// one left id is then read from one row.
     let matrix: UnsafeBufferPointer<Int16>
+    /// The root's child per BMP code point (0: none).
+    let rootChildren: UnsafeBufferPointer<UInt32>
     let slots: UnsafeBufferPointer<UInt64>
     let slotMask: Int
     let nodeEntryStart: UnsafeBufferPointer<UInt32>
-    let entryLeft: UnsafeBufferPointer<UInt16>
-    let entryRight: UnsafeBufferPointer<UInt16>
-    let entryCost: UnsafeBufferPointer<Int16>
-    let entryPOS: UnsafeBufferPointer<UInt16>
-    let entryID: UnsafeBufferPointer<UInt32>
+    let entries: UnsafeBufferPointer<Entry>
     let charClass: UnsafeBufferPointer<UInt8>
     let defaultClass: Int
     let classCategoryStart: UnsafeBufferPointer<UInt16>
@@ -39,14 +43,29 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
     let categoryInfo: UnsafeBufferPointer<Int32>
     let categoryUnknownStart: UnsafeBufferPointer<UInt16>
     let unknownInfo: UnsafeBufferPointer<Int32>
-    /// The parts of speech, decoded once.
+    /// The parts of speech, decoded once, and their UTF-8 in the mapping.
     let partsOfSpeech: [String]
+    let posOffsets: UnsafeBufferPointer<UInt32>
+    let posBytes: UnsafeBufferPointer<UInt8>
+
+    /// A dictionary word, all it needs in one place (one cache line).
+    struct Entry {
+        var left: UInt16
+        var right: UInt16
+        var cost: Int16
+        var pos: UInt16
+        var id: UInt32
+    }
 
     // MARK: lookups
 
     /// The trie node reached from `node` by `scalar`, or nil.
     @inline(__always)
     func child(_ node: Int, _ scalar: UInt32) -> Int? {
+        if node == 0 && scalar < 0x10000 {
+            let c = rootChildren[Int(scalar)]
+            return c == 0 ? nil : Int(c)
+        }
         let key = UInt64(node) | UInt64(scalar) << 21
         var i = Self.slotIndex(node, scalar) & slotMask
         while true {
@@ -55,11 +74,6 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             if slot & Self.keyMask == key { return Int(slot >> 42) }
             i = (i + 1) & slotMask
         }
-    }
-
-    @inline(__always)
-    func connection(_ previousRight: Int, _ nextLeft: Int) -> Int {
-        Int(matrix[previousRight &* matrixColumns &+ nextLeft])
     }
 
     @inline(__always)
@@ -89,15 +103,15 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         if !missing.isEmpty {
             throw JapaneseTextError("IPADIC not found: cannot read \(missing.count == 1 ? missing[0] : "\(missing[0]) and \(missing.count - 1) more file(s)") (install the Debian package mecab-ipadic, or set EVALPIPE_IPADIC to its directory)")
         }
-        let checksum = try sourceChecksum(sourceDirectory)
-        let path = cacheDirectory + "/ipadic-janome-v\(formatVersion)-" + hex(checksum) + ".dic"
-        if let dictionary = try? CompiledDictionary(path: path, checksum: checksum) { return dictionary }
-        let bytes = try compile(IPADicSource(directory: sourceDirectory), checksum: checksum)
+        let signature = try sourceSignature(sourceDirectory)
+        let path = cacheDirectory + "/ipadic-janome-v\(formatVersion)-" + hex(signature) + ".dic"
+        if let dictionary = try? CompiledDictionary(path: path, signature: signature) { return dictionary }
+        let bytes = try compile(IPADicSource(directory: sourceDirectory), signature: signature)
         try writeAtomically(bytes, to: path)
-        return try CompiledDictionary(path: path, checksum: checksum)
+        return try CompiledDictionary(path: path, signature: signature)
     }
 
-    init(path: String, checksum: UInt64) throws {
+    init(path: String, signature: UInt64) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -111,7 +125,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         let sectionCount = Section.allCases.count
         guard Array(raw[0..<8]) == Self.magic, raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == Self.formatVersion,
               raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self) == UInt32(sectionCount),
-              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) == checksum, size >= 24 + 16 * sectionCount
+              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) == signature, size >= 24 + 16 * sectionCount
         else {
             munmap(base, size)
             throw JapaneseTextError("\(path): not a compiled dictionary of this version and these sources")
@@ -133,16 +147,14 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         let meta = array(.meta, UInt32.self)
         guard meta.count == Meta.allCases.count else { munmap(base, size); throw JapaneseTextError("\(path): bad header") }
         func m(_ key: Meta) -> Int { Int(meta[key.rawValue]) }
+        matrixRows = m(.matrixRows)
         matrixColumns = m(.matrixColumns)
         matrix = array(.matrix, Int16.self)
+        rootChildren = array(.rootChildren, UInt32.self)
         slots = array(.slots, UInt64.self)
         slotMask = m(.slotMask)
         nodeEntryStart = array(.nodeEntryStart, UInt32.self)
-        entryLeft = array(.entryLeft, UInt16.self)
-        entryRight = array(.entryRight, UInt16.self)
-        entryCost = array(.entryCost, Int16.self)
-        entryPOS = array(.entryPOS, UInt16.self)
-        entryID = array(.entryID, UInt32.self)
+        entries = array(.entries, Entry.self)
         charClass = array(.charClass, UInt8.self)
         defaultClass = m(.defaultClass)
         classCategoryStart = array(.classCategoryStart, UInt16.self)
@@ -152,8 +164,11 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         categoryUnknownStart = array(.categoryUnknownStart, UInt16.self)
         unknownInfo = array(.unknownInfo, Int32.self)
         let posOffsets = array(.posOffsets, UInt32.self), posBytes = array(.posBytes, UInt8.self)
-        guard matrix.count == m(.matrixRows) * matrixColumns, slots.count == slotMask + 1,
-              nodeEntryStart.count == m(.nodeCount) + 1, [entryLeft.count, entryRight.count, entryCost.count, entryPOS.count, entryID.count].allSatisfy({ $0 == m(.entryCount) }),
+        self.posOffsets = posOffsets
+        self.posBytes = posBytes
+        guard matrix.count == matrixRows * matrixColumns, rootChildren.count == 0x10000, slots.count == slotMask + 1,
+              nodeEntryStart.count == m(.nodeCount) + 1, entries.count == m(.entryCount),
+              MemoryLayout<Entry>.stride == 12, sections[Section.entries.rawValue].count == 12 * entries.count,
               posOffsets.count == m(.posCount) + 1, classCategoryStart.count == m(.classCount) + 1, classAccept.count == m(.classCount),
               categoryInfo.count == 3 * m(.categoryCount), categoryUnknownStart.count == m(.categoryCount) + 1,
               unknownInfo.count == 4 * m(.unknownCount), defaultClass < m(.classCount)
@@ -165,7 +180,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
 
     // MARK: building
 
-    static func compile(_ source: IPADicSource, checksum: UInt64) throws -> [UInt8] {
+    static func compile(_ source: IPADicSource, signature: UInt64) throws -> [UInt8] {
         var posIDs: [String: Int] = [:], posList: [String] = []
         func posID(_ pos: String) -> Int {
             if let id = posIDs[pos] { return id }
@@ -180,7 +195,8 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             throw JapaneseTextError("IPADIC: a context id lies outside matrix.def")
         }
 
-        // The trie: node 0 is the root; `transitions` maps (parent, scalar) to the child.
+        // The trie: node 0 is the root; `transitions` maps (parent, scalar) to the child, in
+        // the order words were added.
         var transitions: [UInt64: UInt32] = [:]
         var nodeCount = 1
         var wordNode = [Int](repeating: 0, count: source.words.count)
@@ -196,12 +212,35 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             }
             wordNode[id] = node
         }
+        // Renumbered breadth-first (children by code point), so the same sources compile to the
+        // same bytes on every run and machine.
+        var children = [[(scalar: UInt32, child: Int)]](repeating: [], count: nodeCount)
+        for (key, child) in transitions { children[Int(key & ((1 << 21) - 1))].append((UInt32(key >> 21), Int(child))) }
+        var renumbered = [Int](repeating: 0, count: nodeCount), queue = [0], head = 0
+        while head < queue.count {
+            let node = queue[head]
+            head += 1
+            for (_, child) in children[node].sorted(by: { $0.scalar < $1.scalar }) {
+                renumbered[child] = queue.count
+                queue.append(child)
+            }
+        }
+        wordNode = wordNode.map { renumbered[$0] }
+        var rootChildren = [UInt32](repeating: 0, count: 0x10000)
+        var hashed: [(key: UInt64, child: Int)] = []
+        for (key, child) in transitions {
+            let parent = renumbered[Int(key & ((1 << 21) - 1))], scalar = key >> 21
+            if parent == 0 && scalar < 0x10000 {
+                rootChildren[Int(scalar)] = UInt32(renumbered[Int(child)])
+            } else {
+                hashed.append((UInt64(parent) | scalar << 21, renumbered[Int(child)]))
+            }
+        }
         var slotCount = 1024
-        while slotCount < transitions.count * 2 { slotCount *= 2 }
+        while slotCount < hashed.count * 2 { slotCount *= 2 }
         var slots = [UInt64](repeating: 0, count: slotCount)
-        // Placed in key order, not the hash map's per-process order, so the same sources compile
-        // to the same bytes on every run and machine.
-        for (key, child) in transitions.sorted(by: { $0.key < $1.key }) {
+        // Placed in key order, not the hash map's per-process order (same bytes every time).
+        for (key, child) in hashed.sorted(by: { $0.key < $1.key }) {
             var i = slotIndex(Int(key & ((1 << 21) - 1)), UInt32(key >> 21)) & (slotCount - 1)
             while slots[i] != 0 { i = (i + 1) & (slotCount - 1) }
             slots[i] = key | UInt64(child) << 42
@@ -216,13 +255,16 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             order[Int(fill[node])] = id
             fill[node] += 1
         }
-        var left: [UInt16] = [], right: [UInt16] = [], cost: [Int16] = [], pos: [UInt16] = [], entryID: [UInt32] = []
+        var entries: [Entry] = []
+        entries.reserveCapacity(order.count)
         for id in order {
             let w = source.words[id]
             guard let c = Int16(exactly: w.cost) else { throw JapaneseTextError("IPADIC: word cost \(w.cost) out of range") }
-            left.append(UInt16(w.leftID)); right.append(UInt16(w.rightID)); cost.append(c)
-            pos.append(UInt16(posID(w.partOfSpeech))); entryID.append(UInt32(id))
+            entries.append(Entry(left: UInt16(w.leftID), right: UInt16(w.rightID), cost: c, pos: UInt16(posID(w.partOfSpeech)), id: UInt32(id)))
         }
+        let rows = source.matrixSize.rows, columns = source.matrixSize.columns
+        var transposed = [Int16](repeating: 0, count: rows * columns)
+        for r in 0..<rows { for l in 0..<columns { transposed[l * rows + r] = source.matrix[r * columns + l] } }
 
         // char.def: each code point's categories in Janome's order (a category first named by an
         // earlier range keeps its place; the last range naming it sets its compatible categories).
@@ -284,15 +326,15 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
 
         var payload: [[UInt8]] = Array(repeating: [], count: Section.allCases.count)
         func put<T>(_ section: Section, _ values: [T]) { payload[section.rawValue] = values.withUnsafeBytes { Array($0) } }
-        put(.meta, meta); put(.matrix, source.matrix); put(.slots, slots); put(.nodeEntryStart, nodeEntryStart)
-        put(.entryLeft, left); put(.entryRight, right); put(.entryCost, cost); put(.entryPOS, pos); put(.entryID, entryID)
+        put(.meta, meta); put(.matrix, transposed); put(.rootChildren, rootChildren); put(.slots, slots)
+        put(.nodeEntryStart, nodeEntryStart); put(.entries, entries)
         put(.posOffsets, posOffsets); put(.posBytes, posBytes); put(.charClass, charClass.map { UInt8($0) })
         put(.classCategoryStart, classCategoryStart); put(.classCategories, classCategories); put(.classAccept, classAccept)
         put(.categoryInfo, categoryInfo); put(.categoryUnknownStart, categoryUnknownStart); put(.unknownInfo, unknownInfo)
 
         var out = magic
         func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        append(formatVersion); append(UInt32(Section.allCases.count)); append(checksum)
+        append(formatVersion); append(UInt32(Section.allCases.count)); append(signature)
         var offset = (out.count + 16 * payload.count + 7) & ~7
         for p in payload {
             append(UInt64(offset)); append(UInt64(p.count))
@@ -305,31 +347,22 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         return out
     }
 
-    /// A checksum of the source files' names and bytes (not cryptographic: it only tells a changed
-    /// dictionary from the cached one).
-    static func sourceChecksum(_ directory: String) throws -> UInt64 {
+    /// A signature of the source files' names, sizes and modification times (not of their bytes:
+    /// reading 50 MB at every start cost more than scoring a thousand segments). A reinstalled or
+    /// edited dictionary gets a new modification time, hence a new compiled file.
+    static func sourceSignature(_ directory: String) throws -> UInt64 {
         var h: UInt64 = 0x243F_6A88_85A3_08D3
         func mix(_ w: UInt64) {
             h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 31
         }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         for path in IPADicSource.files(in: directory) {
             for b in path.split(separator: "/").last!.utf8 { mix(UInt64(b)) }  // the file's name, not where it lives
-            guard let file = fopen(path, "rb") else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
-            defer { fclose(file) }
-            var length: UInt64 = 0
-            while true {
-                let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-                if n == 0 { break }
-                length += UInt64(n)
-                chunk.withUnsafeBytes { bytes in
-                    var i = 0
-                    while i + 8 <= n { mix(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)); i += 8 }
-                    while i < n { mix(UInt64(bytes[i]) | 0x100); i += 1 }
-                }
-            }
-            mix(length)
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
+            mix(UInt64(truncatingIfNeeded: info.st_size))
+            mix(UInt64(truncatingIfNeeded: info.st_mtim.tv_sec))
+            mix(UInt64(truncatingIfNeeded: info.st_mtim.tv_nsec))
         }
         return h
     }
