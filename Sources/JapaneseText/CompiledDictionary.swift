@@ -1,10 +1,10 @@
 import Glibc
 
-/// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (the
-/// root's children in a table indexed by BMP code point, every other transition in one
-/// open-addressing hash table; nodes numbered breadth-first, so the short prefixes most lookups
-/// touch share cache lines), the words of each trie node, the connection matrix, and
-/// char.def/unk.def as lookup tables. Built once from the source files and cached under a name
+/// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (nodes
+/// numbered breadth-first, so a node's children are consecutive records sorted by code point and
+/// one record holds all a lookup step reads; the root's children also in a table indexed by BMP
+/// code point), the words of each trie node, the connection matrix, and char.def/unk.def as lookup
+/// tables. Built once from the source files and cached under a name
 /// derived from their names, sizes and modification times (cheap to compute at every start, where
 /// hashing the 50 MB of sources was not), so a changed dictionary gets a new file.
 ///
@@ -12,16 +12,16 @@ import Glibc
 /// sections of little-endian arrays, listed in `Section`.
 final class CompiledDictionary: @unchecked Sendable {  // immutable after init; the mapping lives as long as the process
     static let magic: [UInt8] = Array("EPJANOME".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     enum Section: Int, CaseIterable {
-        case meta, matrix, rootChildren, slots, nodeEntryStart, entries
+        case meta, matrix, rootChildren, nodes, entries
         case posOffsets, posBytes, charClass, classCategoryStart, classCategories, classAccept
         case categoryInfo, categoryUnknownStart, unknownInfo
     }
 
     enum Meta: Int, CaseIterable {
-        case matrixRows, matrixColumns, slotMask, nodeCount, entryCount, posCount, categoryCount, classCount, defaultClass, unknownCount
+        case matrixRows, matrixColumns, nodeCount, entryCount, posCount, categoryCount, classCount, defaultClass, unknownCount
     }
 
     let matrixRows: Int
@@ -31,9 +31,8 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
     let matrix: UnsafeBufferPointer<Int16>
     /// The root's child per BMP code point (0: none).
     let rootChildren: UnsafeBufferPointer<UInt32>
-    let slots: UnsafeBufferPointer<UInt64>
-    let slotMask: Int
-    let nodeEntryStart: UnsafeBufferPointer<UInt32>
+    /// The trie's nodes and one sentinel after them.
+    let nodes: UnsafeBufferPointer<Node>
     let entries: UnsafeBufferPointer<Entry>
     let charClass: UnsafeBufferPointer<UInt8>
     let defaultClass: Int
@@ -47,6 +46,15 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
     let partsOfSpeech: [String]
     let posOffsets: UnsafeBufferPointer<UInt32>
     let posBytes: UnsafeBufferPointer<UInt8>
+
+    /// A trie node: the code point leading to it, where its children start (they end where the
+    /// next node's start) and where its words start (likewise).
+    struct Node {
+        var scalar: UInt32
+        var firstChild: UInt32
+        var firstEntry: UInt32
+        var unused: UInt32 = 0
+    }
 
     /// A dictionary word, all it needs in one place (one cache line).
     struct Entry {
@@ -66,14 +74,22 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             let c = rootChildren[Int(scalar)]
             return c == 0 ? nil : Int(c)
         }
-        let key = UInt64(node) | UInt64(scalar) << 21
-        var i = Self.slotIndex(node, scalar) & slotMask
-        while true {
-            let slot = slots[i]
-            if slot == 0 { return nil }
-            if slot & Self.keyMask == key { return Int(slot >> 42) }
-            i = (i + 1) & slotMask
+        var lo = Int(nodes[node].firstChild), hi = Int(nodes[node + 1].firstChild)
+        while hi - lo > 8 {
+            let mid = (lo + hi) / 2
+            if nodes[mid].scalar <= scalar { lo = mid } else { hi = mid }
         }
+        while lo < hi {
+            if nodes[lo].scalar == scalar { return lo }
+            lo += 1
+        }
+        return nil
+    }
+
+    /// The words ending at `node`, as indices into `entries`.
+    @inline(__always)
+    func entryRange(_ node: Int) -> Range<Int> {
+        Int(nodes[node].firstEntry)..<Int(nodes[node + 1].firstEntry)
     }
 
     @inline(__always)
@@ -81,17 +97,6 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         scalar < charClass.count ? Int(charClass[Int(scalar)]) : defaultClass
     }
 
-    // Slots pack (parent node: 21 bits, scalar: 21 bits, child node: 22 bits); 0 is an empty slot
-    // (the root is never a child).
-    static let keyMask: UInt64 = (1 << 42) - 1
-    static let maxNodes = 1 << 21
-
-    @inline(__always)
-    static func slotIndex(_ node: Int, _ scalar: UInt32) -> Int {
-        var h = UInt64(node) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(scalar) &* 0xC2B2_AE3D_27D4_EB4F
-        h ^= h >> 29
-        return Int(truncatingIfNeeded: h)
-    }
 
     // MARK: loading
 
@@ -151,9 +156,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         matrixColumns = m(.matrixColumns)
         matrix = array(.matrix, Int16.self)
         rootChildren = array(.rootChildren, UInt32.self)
-        slots = array(.slots, UInt64.self)
-        slotMask = m(.slotMask)
-        nodeEntryStart = array(.nodeEntryStart, UInt32.self)
+        nodes = array(.nodes, Node.self)
         entries = array(.entries, Entry.self)
         charClass = array(.charClass, UInt8.self)
         defaultClass = m(.defaultClass)
@@ -166,8 +169,9 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         let posOffsets = array(.posOffsets, UInt32.self), posBytes = array(.posBytes, UInt8.self)
         self.posOffsets = posOffsets
         self.posBytes = posBytes
-        guard matrix.count == matrixRows * matrixColumns, rootChildren.count == 0x10000, slots.count == slotMask + 1,
-              nodeEntryStart.count == m(.nodeCount) + 1, entries.count == m(.entryCount),
+        guard matrix.count == matrixRows * matrixColumns, rootChildren.count == 0x10000,
+              nodes.count == m(.nodeCount) + 1, entries.count == m(.entryCount),
+              MemoryLayout<Node>.stride == 16, sections[Section.nodes.rawValue].count == 16 * nodes.count,
               MemoryLayout<Entry>.stride == 12, sections[Section.entries.rawValue].count == 12 * entries.count,
               posOffsets.count == m(.posCount) + 1, classCategoryStart.count == m(.classCount) + 1, classAccept.count == m(.classCount),
               categoryInfo.count == 3 * m(.categoryCount), categoryUnknownStart.count == m(.categoryCount) + 1,
@@ -205,50 +209,38 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             for scalar in word.surface {
                 let key = UInt64(node) | UInt64(scalar.value) << 21
                 if let next = transitions[key] { node = Int(next); continue }
-                guard nodeCount < maxNodes else { throw JapaneseTextError("IPADIC has too many distinct prefixes for this dictionary format") }
+                guard nodeCount < 1 << 21 else { throw JapaneseTextError("IPADIC has too many distinct prefixes for this dictionary format") }
                 transitions[key] = UInt32(nodeCount)
                 node = nodeCount
                 nodeCount += 1
             }
             wordNode[id] = node
         }
-        // Renumbered breadth-first (children by code point), so the same sources compile to the
-        // same bytes on every run and machine.
+        // Renumbered breadth-first, children by code point: each node's children get consecutive
+        // numbers (and the same sources compile to the same bytes on every run and machine).
         var children = [[(scalar: UInt32, child: Int)]](repeating: [], count: nodeCount)
         for (key, child) in transitions { children[Int(key & ((1 << 21) - 1))].append((UInt32(key >> 21), Int(child))) }
         var renumbered = [Int](repeating: 0, count: nodeCount), queue = [0], head = 0
+        var nodes = [Node](repeating: Node(scalar: 0, firstChild: 0, firstEntry: 0), count: nodeCount + 1)
+        var rootChildren = [UInt32](repeating: 0, count: 0x10000)
         while head < queue.count {
             let node = queue[head]
-            head += 1
-            for (_, child) in children[node].sorted(by: { $0.scalar < $1.scalar }) {
+            nodes[head].firstChild = UInt32(queue.count)
+            for (scalar, child) in children[node].sorted(by: { $0.scalar < $1.scalar }) {
                 renumbered[child] = queue.count
+                nodes[queue.count].scalar = scalar
+                if head == 0 && scalar < 0x10000 { rootChildren[Int(scalar)] = UInt32(queue.count) }
                 queue.append(child)
             }
+            head += 1
         }
+        nodes[nodeCount].firstChild = UInt32(nodeCount)
         wordNode = wordNode.map { renumbered[$0] }
-        var rootChildren = [UInt32](repeating: 0, count: 0x10000)
-        var hashed: [(key: UInt64, child: Int)] = []
-        for (key, child) in transitions {
-            let parent = renumbered[Int(key & ((1 << 21) - 1))], scalar = key >> 21
-            if parent == 0 && scalar < 0x10000 {
-                rootChildren[Int(scalar)] = UInt32(renumbered[Int(child)])
-            } else {
-                hashed.append((UInt64(parent) | scalar << 21, renumbered[Int(child)]))
-            }
-        }
-        var slotCount = 1024
-        while slotCount < hashed.count * 2 { slotCount *= 2 }
-        var slots = [UInt64](repeating: 0, count: slotCount)
-        // Placed in key order, not the hash map's per-process order (same bytes every time).
-        for (key, child) in hashed.sorted(by: { $0.key < $1.key }) {
-            var i = slotIndex(Int(key & ((1 << 21) - 1)), UInt32(key >> 21)) & (slotCount - 1)
-            while slots[i] != 0 { i = (i + 1) & (slotCount - 1) }
-            slots[i] = key | UInt64(child) << 42
-        }
         // Words grouped by node (a counting sort keeps each node's words in id order).
         var nodeEntryStart = [UInt32](repeating: 0, count: nodeCount + 1)
         for node in wordNode { nodeEntryStart[node + 1] += 1 }
         for i in 0..<nodeCount { nodeEntryStart[i + 1] += nodeEntryStart[i] }
+        for i in 0...nodeCount { nodes[i].firstEntry = nodeEntryStart[i] }
         var fill = nodeEntryStart
         var order = [Int](repeating: 0, count: source.words.count)
         for (id, node) in wordNode.enumerated() {
@@ -315,7 +307,6 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         var meta = [UInt32](repeating: 0, count: Meta.allCases.count)
         meta[Meta.matrixRows.rawValue] = UInt32(source.matrixSize.rows)
         meta[Meta.matrixColumns.rawValue] = UInt32(source.matrixSize.columns)
-        meta[Meta.slotMask.rawValue] = UInt32(slotCount - 1)
         meta[Meta.nodeCount.rawValue] = UInt32(nodeCount)
         meta[Meta.entryCount.rawValue] = UInt32(source.words.count)
         meta[Meta.posCount.rawValue] = UInt32(posList.count)
@@ -326,8 +317,8 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
 
         var payload: [[UInt8]] = Array(repeating: [], count: Section.allCases.count)
         func put<T>(_ section: Section, _ values: [T]) { payload[section.rawValue] = values.withUnsafeBytes { Array($0) } }
-        put(.meta, meta); put(.matrix, transposed); put(.rootChildren, rootChildren); put(.slots, slots)
-        put(.nodeEntryStart, nodeEntryStart); put(.entries, entries)
+        put(.meta, meta); put(.matrix, transposed); put(.rootChildren, rootChildren); put(.nodes, nodes)
+        put(.entries, entries)
         put(.posOffsets, posOffsets); put(.posBytes, posBytes); put(.charClass, charClass.map { UInt8($0) })
         put(.classCategoryStart, classCategoryStart); put(.classCategories, classCategories); put(.classAccept, classAccept)
         put(.categoryInfo, categoryInfo); put(.categoryUnknownStart, categoryUnknownStart); put(.unknownInfo, unknownInfo)

@@ -165,10 +165,10 @@ public final class JanomeTokenizer: Sendable {
             for k in 0..<min(Self.maxLookupLength, chunk - pos) {
                 guard let next = d.child(node, char(pos + k)) else { break }
                 node = next
-                let first = Int(d.nodeEntryStart[node]), last = Int(d.nodeEntryStart[node + 1])
-                if first == last { continue }
+                let words = d.entryRange(node)
+                if words.isEmpty { continue }
                 matched = true
-                for e in first..<last {
+                for e in words {
                     let entry = d.entries[e]
                     lattice.add(length: k + 1, left: Int(entry.left), right: Int(entry.right), cost: Int(entry.cost),
                                 pos: Int(entry.pos), wordID: Int(entry.id), d)

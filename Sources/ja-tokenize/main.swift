@@ -30,6 +30,7 @@ struct JaTokenize: ParsableCommand {
         }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 17)
+        let wakati = self.wakati  // read once: the property wrapper's getter is slow in a loop
         while let line = readLine(strippingNewline: true) {
             // Bytes straight from the analyzer into the output: no token strings.
             var first = true

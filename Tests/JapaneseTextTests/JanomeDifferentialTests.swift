@@ -148,7 +148,7 @@ struct JanomeDifferentialTests {
                 var node: Int? = 0
                 for scalar in try fromHex(f[2].utf8).unicodeScalars { node = node.flatMap { d.child($0, scalar.value) } }
                 let id = UInt32(f[1])!
-                let e = node.flatMap { n in (Int(d.nodeEntryStart[n])..<Int(d.nodeEntryStart[n + 1])).first { d.entries[$0].id == id } }
+                let e = node.flatMap { n in d.entryRange(n).first { d.entries[$0].id == id } }
                 check(e.map { e in
                     [Int(d.entries[e].left), Int(d.entries[e].right), Int(d.entries[e].cost)] == [Int(f[3])!, Int(f[4])!, Int(f[5])!]
                         && d.partsOfSpeech[Int(d.entries[e].pos)] == f[6]
