@@ -58,7 +58,7 @@ struct IPADicSource {
     var ranges: [CharRange] = []
     var unknowns: [UnknownWord] = []
 
-    /// Every file the compiled dictionary depends on, in a fixed order (for its checksum).
+    /// Every file the compiled dictionary depends on, in a fixed order (for its signature).
     static func files(in directory: String) -> [String] {
         (wordFiles + otherFiles).map { directory + "/" + $0 }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A morpheme as Janome reports it: its surface and its comma-joined IPADIC part of speech
 /// (`part_of_speech`, the first four feature columns, e.g. `名詞,一般,*,*`).
@@ -46,20 +47,90 @@ public final class JanomeTokenizer: Sendable {
 
     /// Janome's `Tokenizer().tokenize(text)`: surfaces and parts of speech.
     public func tokenize(_ text: String) -> [MorphToken] {
-        let scalars = Array(text.unicodeScalars)
         var tokens: [MorphToken] = []
-        // Janome strips the text (Python's `str.strip()`), then tokenizes it chunk by chunk.
-        var start = 0, end = scalars.count
-        while start < end, isPythonSpace(scalars[start].value) { start += 1 }
-        while end > start, isPythonSpace(scalars[end - 1].value) { end -= 1 }
-        var lattice = Lattice()
-        scalars.withUnsafeBufferPointer { text in
-            var processed = start
-            while processed < end {
-                processed += tokenizeChunk(text, from: processed, to: end, lattice: &lattice, into: &tokens)
-            }
+        forEachToken(text) { surface, pos in
+            tokens.append(MorphToken(surface: String(decoding: surface, as: UTF8.self), partOfSpeech: dictionary.partsOfSpeech[pos]))
         }
         return tokens
+    }
+
+    /// Janome's `Tokenizer(wakati=True).tokenize(text)` joined with single spaces.
+    public func wakati(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
+        forEachToken(text) { surface, _ in
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: surface)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The part of speech `forEachToken` reported, as UTF-8 (valid as long as the tokenizer).
+    public func partOfSpeechUTF8(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+        let d = dictionary
+        return UnsafeBufferPointer(rebasing: d.posBytes[Int(d.posOffsets[id])..<Int(d.posOffsets[id + 1])])
+    }
+
+    /// Janome's tokens of `text`, in order: each surface as its UTF-8 (valid during the call), and
+    /// its part of speech as an id for `partOfSpeechUTF8` (no strings made: what ja-tokenize writes).
+    public func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var text = text
+        text.withUTF8 { analyze($0, body) }
+    }
+
+    /// `forEachToken` over valid UTF-8 (a String's).
+    private func analyze(_ utf8: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        // Code points and the byte offset of each (one more: the end).
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: utf8.count) { scalars in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: utf8.count + 1) { offsets in
+                var n = 0, i = 0
+                while i < utf8.count {
+                    let b = UInt32(utf8[i])
+                    offsets[n] = Int32(truncatingIfNeeded: i)
+                    if b < 0x80 {
+                        scalars[n] = b
+                        i += 1
+                    } else if b < 0xE0 {
+                        scalars[n] = (b & 0x1F) << 6 | UInt32(utf8[i + 1] & 0x3F)
+                        i += 2
+                    } else if b < 0xF0 {
+                        scalars[n] = (b & 0x0F) << 12 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        scalars[n] = (b & 0x07) << 18 | UInt32(utf8[i + 1] & 0x3F) << 12 | UInt32(utf8[i + 2] & 0x3F) << 6 | UInt32(utf8[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    n += 1
+                }
+                offsets[n] = Int32(truncatingIfNeeded: utf8.count)
+                // Janome strips the text (Python's `str.strip()`), then tokenizes it chunk by chunk.
+                var start = 0, end = n
+                while start < end, isPythonSpace(scalars[start]) { start += 1 }
+                while end > start, isPythonSpace(scalars[end - 1]) { end -= 1 }
+                guard start < end else { return }
+                var lattice = takeLattice()
+                let text = UnsafeBufferPointer(start: scalars.baseAddress, count: n)
+                var processed = start
+                while processed < end {
+                    processed += tokenizeChunk(text, from: processed, to: end, lattice: &lattice) { first, count, pos in
+                        body(UnsafeBufferPointer(rebasing: utf8[Int(offsets[first])..<Int(offsets[first + count])]), pos)
+                    }
+                }
+                returnLattice(lattice)
+            }
+        }
+    }
+
+    /// Lattices kept for reuse: a fresh one costs a few tables of the matrix's width, as much as
+    /// analysing a short sentence.
+    private let lattices = Mutex<[Lattice]>([])
+
+    private func takeLattice() -> Lattice {
+        lattices.withLock { $0.popLast() } ?? Lattice(columns: dictionary.matrixColumns)
+    }
+
+    private func returnLattice(_ lattice: Lattice) {
+        lattices.withLock { if $0.count < 8 { $0.append(lattice) } }
     }
 
     static let maxChunkSize = 1024
@@ -67,15 +138,16 @@ public final class JanomeTokenizer: Sendable {
     static let maxLookupLength = 50
     static let maxUnknownLength = 1024
 
-    /// One lattice over `text[from...]`, ended where Janome's `__should_split` says; returns how
-    /// many characters it consumed.
-    private func tokenizeChunk(_ text: UnsafeBufferPointer<Unicode.Scalar>, from base: Int, to end: Int,
-                               lattice: inout Lattice, into tokens: inout [MorphToken]) -> Int {
+    /// One lattice over `text[from...]`, ended where Janome's `__should_split` says; reports the
+    /// cheapest path's tokens (first code point, length, part of speech) and returns how many
+    /// characters it consumed.
+    private func tokenizeChunk(_ text: UnsafeBufferPointer<UInt32>, from base: Int, to end: Int, lattice: inout Lattice,
+                               _ emit: (Int, Int, Int) -> Void) -> Int {
         let d = dictionary
         let remaining = end - base
         let chunk = min(remaining, Self.maxChunkSize)
-        lattice.reset(size: chunk, columns: d.matrixColumns)
-        @inline(__always) func char(_ i: Int) -> UInt32 { text[base + i].value }
+        lattice.reset(size: chunk)
+        @inline(__always) func char(_ i: Int) -> UInt32 { text[base + i] }
         func shouldSplit(_ pos: Int) -> Bool {
             if pos >= remaining || pos >= Self.maxChunkSize { return true }
             guard pos >= Self.chunkSize else { return false }
@@ -93,12 +165,13 @@ public final class JanomeTokenizer: Sendable {
             for k in 0..<min(Self.maxLookupLength, chunk - pos) {
                 guard let next = d.child(node, char(pos + k)) else { break }
                 node = next
-                let first = Int(d.nodeEntryStart[node]), last = Int(d.nodeEntryStart[node + 1])
-                if first == last { continue }
+                let words = d.entryRange(node)
+                if words.isEmpty { continue }
                 matched = true
-                for e in first..<last {
-                    lattice.add(length: k + 1, left: Int(d.entryLeft[e]), right: Int(d.entryRight[e]), cost: Int(d.entryCost[e]),
-                                pos: Int(d.entryPOS[e]), wordID: Int(d.entryID[e]), d)
+                for e in words {
+                    let entry = d.entries[e]
+                    lattice.add(length: k + 1, left: Int(entry.left), right: Int(entry.right), cost: Int(entry.cost),
+                                pos: Int(entry.pos), wordID: Int(entry.id), d)
                 }
             }
             // Unknown words: one node per category of this character and unk.def entry.
@@ -119,17 +192,15 @@ public final class JanomeTokenizer: Sendable {
         }
         // EOS, then the cheapest path back to BOS.
         lattice.add(length: 0, left: 0, right: 0, cost: 0, pos: -1, wordID: -1, d)
-        var path: [Int] = []
-        var n = lattice.back[lattice.back.count - 1]
+        lattice.path.removeAll(keepingCapacity: true)
+        var n = Int(lattice.nodes[lattice.nodes.count - 1].back)
         while n > 0 {
-            path.append(n)
-            n = lattice.back[n]
+            lattice.path.append(Int32(n))
+            n = Int(lattice.nodes[n].back)
         }
-        for n in path.reversed() {
-            var surface = String.UnicodeScalarView()
-            let s = base + lattice.start[n] - 1
-            surface.append(contentsOf: text[s..<(s + lattice.length[n])])
-            tokens.append(MorphToken(surface: String(surface), partOfSpeech: d.partsOfSpeech[lattice.pos[n]]))
+        for n in lattice.path.reversed() {
+            let node = lattice.nodes[Int(n)]
+            emit(base + Int(node.start) - 1, Int(node.length), Int(node.pos))
         }
         return pos
     }
@@ -139,63 +210,74 @@ public final class JanomeTokenizer: Sendable {
 /// ending at position 1. Nodes ending at a position keep the order they were added in, which
 /// decides ties.
 struct Lattice {
+    struct Node {
+        var start: Int32, length: Int32, right: Int32, back: Int32
+        var minCost: Int, wordID: Int32, pos: Int32, nextEnding: Int32
+    }
     var p = 1
-    var start: [Int] = [], length: [Int] = [], right: [Int] = [], minCost: [Int] = [], back: [Int] = []
-    var wordID: [Int] = [], pos: [Int] = [], nextEnding: [Int] = []
-    var endHead: [Int] = [], endTail: [Int] = []
+    var nodes: [Node] = []
+    var endHead: [Int32] = [], endTail: [Int32] = []
     /// The best predecessor at the current position per left context id (every node starting at a
     /// position sees the same nodes ending there).
-    var bestStamp: [Int] = [], bestNode: [Int] = [], bestCost: [Int] = []
+    var bestStamp: [Int], bestNode: [Int32], bestCost: [Int]
     var stamp = 0
+    var path: [Int32] = []
 
-    mutating func reset(size: Int, columns: Int) {
+    init(columns: Int) {
+        bestStamp = [Int](repeating: 0, count: columns)
+        bestNode = [Int32](repeating: 0, count: columns)
+        bestCost = bestStamp
+    }
+
+    mutating func reset(size: Int) {
         p = 1
-        start.removeAll(keepingCapacity: true); length.removeAll(keepingCapacity: true)
-        right.removeAll(keepingCapacity: true); minCost.removeAll(keepingCapacity: true)
-        back.removeAll(keepingCapacity: true); wordID.removeAll(keepingCapacity: true)
-        pos.removeAll(keepingCapacity: true); nextEnding.removeAll(keepingCapacity: true)
-        endHead = [Int](repeating: -1, count: size + 3)
-        endTail = endHead
-        if bestStamp.count != columns {
-            bestStamp = [Int](repeating: 0, count: columns)
-            bestNode = bestStamp
-            bestCost = bestStamp
-        }
+        nodes.removeAll(keepingCapacity: true)
+        endHead.removeAll(keepingCapacity: true)
+        endHead.append(contentsOf: repeatElement(-1, count: size + 3))
+        endTail.removeAll(keepingCapacity: true)
+        endTail.append(contentsOf: repeatElement(-1, count: size + 3))
         stamp += 1
         // BOS: right id 0, cost 0, ending at position 1.
         append(start: 0, length: 1, right: 0, minCost: 0, back: -1, wordID: -1, pos: -1)
     }
 
+    @inline(__always)
     private mutating func append(start s: Int, length l: Int, right r: Int, minCost c: Int, back b: Int, wordID w: Int, pos ps: Int) {
-        let n = start.count
-        start.append(s); length.append(l); right.append(r); minCost.append(c); back.append(b)
-        wordID.append(w); pos.append(ps); nextEnding.append(-1)
+        let n = Int32(truncatingIfNeeded: nodes.count)
+        nodes.append(Node(start: Int32(truncatingIfNeeded: s), length: Int32(truncatingIfNeeded: l), right: Int32(truncatingIfNeeded: r),
+                          back: Int32(truncatingIfNeeded: b), minCost: c, wordID: Int32(truncatingIfNeeded: w),
+                          pos: Int32(truncatingIfNeeded: ps), nextEnding: -1))
         let e = s + l
-        if endTail[e] < 0 { endHead[e] = n } else { nextEnding[endTail[e]] = n }
+        if endTail[e] < 0 { endHead[e] = n } else { nodes[Int(endTail[e])].nextEnding = n }
         endTail[e] = n
     }
 
     /// Janome's `Lattice.add`: the cheapest node ending here, the first one on equal cost unless
     /// both it and a later one are dictionary words and the later has the lower word id.
+    @inline(__always)
     mutating func add(length l: Int, left: Int, right r: Int, cost: Int, pos ps: Int, wordID w: Int, _ d: CompiledDictionary) {
         var best: Int, bestTotal: Int
         if bestStamp[left] == stamp {
-            best = bestNode[left]
+            best = Int(bestNode[left])
             bestTotal = bestCost[left]
         } else {
-            best = -1
-            bestTotal = Int.max
-            var e = endHead[p]
-            while e >= 0 {
-                let total = minCost[e] + d.connection(right[e], left)
-                if total < bestTotal || (total == bestTotal && wordID[best] >= 0 && wordID[e] >= 0 && wordID[e] < wordID[best]) {
-                    best = e
-                    bestTotal = total
+            (best, bestTotal) = nodes.withUnsafeBufferPointer { nodes in
+                var best = -1, bestTotal = Int.max
+                let row = d.matrix.baseAddress! + left &* d.matrixRows
+                var e = Int(endHead[p])
+                while e >= 0 {
+                    let node = nodes[e]
+                    let total = node.minCost + Int(row[Int(node.right)])
+                    if total < bestTotal || (total == bestTotal && nodes[best].wordID >= 0 && node.wordID >= 0 && node.wordID < nodes[best].wordID) {
+                        best = e
+                        bestTotal = total
+                    }
+                    e = Int(node.nextEnding)
                 }
-                e = nextEnding[e]
+                return (best, bestTotal)
             }
             bestStamp[left] = stamp
-            bestNode[left] = best
+            bestNode[left] = Int32(truncatingIfNeeded: best)
             bestCost[left] = bestTotal
         }
         append(start: p, length: l, right: r, minCost: bestTotal + cost, back: best, wordID: w, pos: ps)

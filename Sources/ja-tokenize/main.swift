@@ -31,20 +31,23 @@ struct JaTokenize: ParsableCommand {
         }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 17)
+        let wakati = self.wakati  // read once: the property wrapper's getter is slow in a loop
         while let line = readLine(strippingNewline: true) {
-            let tokens = tokenizer.tokenize(line)
-            if wakati {
-                out += tokens.map(\.surface).joined(separator: " ").utf8
-                out.append(0x0A)
-            } else {
-                for t in tokens {
-                    out += t.surface.utf8
+            // Bytes straight from the analyzer into the output: no token strings.
+            var first = true
+            tokenizer.forEachToken(line) { surface, pos in
+                if wakati {
+                    if !first { out.append(0x20) }
+                    first = false
+                    out.append(contentsOf: surface)
+                } else {
+                    out.append(contentsOf: surface)
                     out.append(0x09)
-                    out += t.partOfSpeech.utf8
+                    out.append(contentsOf: tokenizer.partOfSpeechUTF8(pos))
                     out.append(0x0A)
                 }
-                out += "EOS\n".utf8
             }
+            if wakati { out.append(0x0A) } else { out.append(contentsOf: "EOS\n".utf8) }
             if out.count >= 1 << 16 { try flush(&out) }
         }
         try flush(&out)

@@ -148,10 +148,10 @@ struct JanomeDifferentialTests {
                 var node: Int? = 0
                 for scalar in try fromHex(f[2].utf8).unicodeScalars { node = node.flatMap { d.child($0, scalar.value) } }
                 let id = UInt32(f[1])!
-                let e = node.flatMap { n in (Int(d.nodeEntryStart[n])..<Int(d.nodeEntryStart[n + 1])).first { d.entryID[$0] == id } }
+                let e = node.flatMap { n in d.entryRange(n).first { d.entries[$0].id == id } }
                 check(e.map { e in
-                    [Int(d.entryLeft[e]), Int(d.entryRight[e]), Int(d.entryCost[e])] == [Int(f[3])!, Int(f[4])!, Int(f[5])!]
-                        && d.partsOfSpeech[Int(d.entryPOS[e])] == f[6]
+                    [Int(d.entries[e].left), Int(d.entries[e].right), Int(d.entries[e].cost)] == [Int(f[3])!, Int(f[4])!, Int(f[5])!]
+                        && d.partsOfSpeech[Int(d.entries[e].pos)] == f[6]
                 } ?? false, line)
                 entries += 1
             default:
@@ -159,7 +159,7 @@ struct JanomeDifferentialTests {
             }
         }
         #expect(problems.isEmpty, "\(problems.count) or more of Janome's table rows differ from ours:\n\(problems.joined(separator: "\n"))")
-        #expect(entries == 392_127 && entries == d.entryID.count, "Janome's entries: \(entries), ours: \(d.entryID.count)")
+        #expect(entries == 392_127 && entries == d.entries.count, "Janome's entries: \(entries), ours: \(d.entries.count)")
         #expect(codePoints == 0x10000 - 0x800 + 257 && categories == d.categoryInfo.count / 3 && unknowns == d.unknownInfo.count / 4,
                 "compared \(codePoints) code points, \(categories) categories, \(unknowns) unknown entries")
     }

@@ -20,6 +20,40 @@ import Testing
         #expect(t.tokenize(" \u{3000}\n\t").isEmpty)
     }
 
+    /// The byte-level entry points give what `tokenize` gives.
+    @Test func wakatiAndPartsOfSpeechBytesMatchTokenize() throws {
+        let t = try JanomeTokenizer.shared()
+        let text = "  東京都に住む。\u{3000}Ｗｏｒｌｄ 123、テスト😀です\n\n次の段落 "
+        let tokens = t.tokenize(text)
+        #expect(tokens.count >= 10)
+        #expect(t.wakati(text) == tokens.map(\.surface).joined(separator: " "))
+        var viaBytes: [MorphToken] = []
+        t.forEachToken(text) { surface, pos in
+            viaBytes.append(MorphToken(surface: String(decoding: surface, as: UTF8.self),
+                                       partOfSpeech: String(decoding: t.partOfSpeechUTF8(pos), as: UTF8.self)))
+        }
+        #expect(viaBytes == tokens)
+    }
+
+    /// A file of another format version under the expected cache name (the sources' signature)
+    /// is rebuilt, not misread; the rebuilt one analyses as the shared one does.
+    @Test func staleCacheIsRebuilt() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("janome-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let ipadic = JanomeTokenizer.defaultIPADicDirectory
+        let signature = String(try CompiledDictionary.sourceSignature(ipadic), radix: 16)
+        let path = cache + "/ipadic-janome-v\(CompiledDictionary.formatVersion)-" + String(repeating: "0", count: 16 - signature.count) + signature + ".dic"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        var stale = Data(CompiledDictionary.magic)
+        stale.append(contentsOf: [UInt8(CompiledDictionary.formatVersion - 1), 0, 0, 0] + [UInt8](repeating: 0, count: 1024))
+        try stale.write(to: URL(fileURLWithPath: path))
+        let rebuilt = try JanomeTokenizer(ipadicDirectory: ipadic, cacheDirectory: cache)
+        let text = "すもももももももものうち、東京特許許可局"
+        #expect(rebuilt.tokenize(text) == (try JanomeTokenizer.shared()).tokenize(text))
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(written.count > 1_000_000 && written[8] == UInt8(CompiledDictionary.formatVersion))
+    }
+
     @Test func missingDictionaryNamesTheDebianPackage() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("no-ipadic-\(UUID().uuidString)").path
         #expect {

@@ -7,7 +7,7 @@ import Nagisa
 enum JapaneseSegmentation {
     /// Janome 0.5.0's `Tokenizer(wakati=True).tokenize` (the JapaneseText module, over Debian's IPADIC).
     static func janome(_ text: String) throws -> String {
-        try JanomeTokenizer.shared().tokenize(text).map(\.surface).joined(separator: " ")
+        try JanomeTokenizer.shared().wakati(text)
     }
     /// nagisa 0.2.11's `Tagger().wakati` (the Nagisa module; its model comes from bin/nagisa-setup).
     static func nagisa(_ text: String) throws -> String {
