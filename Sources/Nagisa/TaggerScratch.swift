@@ -30,14 +30,17 @@ final class TaggerScratch {
     /// `charType` of BMP code points as met (-1: not yet).
     private var charTypes = [Int8](repeating: -1, count: 0x10000)
 
-    /// Input blocks in the order of `vec_at_i`: unigrams, bigrams, character types (window of 3), words starting, ending.
-    private enum Kind: Int, CaseIterable { case uni0, uni1, uni2, bi0, bi1, bi2, ct0, ct1, ct2, start, end }
+    /// Input blocks: unigrams, character types (window of 3), then the large tables: bigrams (window
+    /// of 3), words starting and ending at the character.
+    private enum Kind: Int, CaseIterable { case uni0, uni1, uni2, ct0, ct1, ct2, bi0, bi1, bi2, start, end }
     private let kindTable: [NagisaModel.Table], kindColumn: [Int], kindBase: [Int]
-    /// A direct-mapped cache of products: slot k holds the product of key `owners[k] - 1` (a
-    /// `kindBase` + id), 0 = empty. Bounded (`cacheSlots` × 400 doubles, about 50 MB) where the
-    /// (kind, id) pairs a corpus meets are not (its bigrams and words).
+    /// Products by key (`kindBase` + id): the small tables' keys (below `fixedKeys`, about 30 MB
+    /// at most) each have their own slot; the others share a direct-mapped cache of 2^14 slots
+    /// (about 50 MB), since the bigrams and words a corpus meets are unbounded. Slot k holds the
+    /// product of key `owners[k] - 1`; 0 = empty.
     private static let cacheBits = 14
-    private var owners = [Int32](repeating: 0, count: 1 << cacheBits)
+    private let fixedKeys: Int
+    private var owners: [Int32]
     private let products: UnsafeMutablePointer<Double>  // written before read (see `owners`)
 
     init(_ m: NagisaModel) {
@@ -59,7 +62,9 @@ final class TaggerScratch {
         }
         (kindTable, kindColumn, kindBase) = (tables, columns, bases)
         precondition(total < Int32.max)
-        products = .allocate(capacity: rows << Self.cacheBits)
+        fixedKeys = bases[Kind.bi0.rawValue]
+        owners = [Int32](repeating: 0, count: fixedKeys + 1 << Self.cacheBits)
+        products = .allocate(capacity: rows * owners.count)
     }
 
     deinit { products.deallocate() }
@@ -115,7 +120,7 @@ final class TaggerScratch {
     /// until the next call.
     private func product(_ kind: Kind, _ id: Int32) -> Int {
         let key = kindBase[kind.rawValue] + Int(id)
-        let slot = Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits))
+        let slot = key < fixedKeys ? key : fixedKeys + Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits))
         let start = slot * rows
         if owners[slot] == key + 1 { return start }
         owners[slot] = Int32(key + 1)
