@@ -87,9 +87,8 @@ final class TaggerScratch {
         cps.removeAll(keepingCapacity: true)
         for c in lower { cps.append(c.value) }
         cps.append(NagisaModel.endOfText)  // the last bigram is `c + "<E>"`
-        uni = [Int32](repeating: m.uniOOV, count: n); bi = [Int32](repeating: m.biOOV, count: n)
-        ctype = [Int32](repeating: 0, count: n)
-        matches = [Int32](repeating: -1, count: 8 * n)
+        Self.fill(&uni, m.uniOOV, n); Self.fill(&bi, m.biOOV, n); Self.fill(&ctype, 0, n)
+        Self.fill(&matches, -1, 8 * n)
         cps.withUnsafeBufferPointer { t in
             for i in 0..<n {
                 let h1 = CodePointTable.step(CodePointTable.seed, t[i])
@@ -105,6 +104,12 @@ final class TaggerScratch {
                 }
             }
         }
+    }
+
+    /// `a` = `count` copies of `value`, in the buffer it already has when that is large enough.
+    private static func fill<T>(_ a: inout [T], _ value: T, _ count: Int) {
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: repeatElement(value, count: count))
     }
 
     private func charType(_ c: Unicode.Scalar) -> Int {
@@ -140,7 +145,7 @@ final class TaggerScratch {
 
     /// `x` = the input products per character, summed in block order, the window padded by pad ids.
     private func inputs(_ n: Int) {
-        x = [Double](repeating: 0, count: n * rows)
+        Self.fill(&x, 0, n * rows)
         for i in 0..<n {
             func add(_ kind: Kind, _ id: Int32) {
                 let p = product(kind, id), base = i * rows, rows = rows
@@ -167,7 +172,7 @@ final class TaggerScratch {
     /// One direction of the BiLSTM over the characters; `rowOffset` picks its rows of `x`.
     private func recur(_ l: NagisaModel.LSTM, into out: inout [Double], n: Int, rowOffset: Int, reversed: Bool) {
         let H = m.hidden, R = m.gateRows, rows = rows
-        out = [Double](repeating: 0, count: n * H)
+        Self.fill(&out, 0, n * H)
         var c = [Double](repeating: 0, count: H), a = [Double](repeating: 0, count: R)
         func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
         // tanh through exp, which glibc computes about ten times faster than tanh (its expm1): within
@@ -238,7 +243,7 @@ final class TaggerScratch {
     /// The tag scores per character: `w_ws · [forward h; backward h] + b_ws`, rounded to float32 as DyNet's are.
     private func output(_ n: Int) {
         let H = m.hidden, tags = m.tags
-        obs = [Double](repeating: 0, count: n * tags)
+        Self.fill(&obs, 0, n * tags)
         for i in 0..<n {
             for r in 0..<tags {
                 var s = 0.0
@@ -254,7 +259,7 @@ final class TaggerScratch {
         let tags = m.tags, trans = m.trans
         var score = [Double](repeating: -1e10, count: tags), next = score
         score[4] = 0
-        back = [Int32](repeating: 0, count: n * tags)
+        Self.fill(&back, 0, n * tags)
         for i in 0..<n {
             for t in 0..<tags {
                 var best = 0, bestValue = score[0] + trans[t * tags]
