@@ -3,107 +3,136 @@ import Foundation
 
 /// nagisa 0.2.11's word-segmentation network (model `nagisa_v001`), read from the files
 /// bin/nagisa-setup converts from the PyPI wheel: float32 weights behind a JSON header, and the
-/// unigram, bigram and word vocabularies. Keys are UTF-8 bytes, compared as Python compares `str`
-/// keys (code point by code point; Swift's `String` would merge canonically equivalent keys).
+/// unigram, bigram and word vocabularies as code points. The weights are kept in DyNet's
+/// column-major order, which is the order the tagger reads them in.
 final class NagisaModel: Sendable {
-    typealias Key = [UInt8]
-    let uni: [Key: Int], bi: [Key: Int], word: [Key: Int]
-    let uniOOV: Int, biOOV: Int, wordOOV: Int
-    /// Embedding tables, one row per id.
-    let uniEmb: Matrix, biEmb: Matrix, wordEmb: Matrix, ctypeEmb: Matrix
-    /// The two directions of the segmentation BiLSTM (`/birnn/`), then the output layer and the tag transitions.
+    let uni: CodePointTable, bi: CodePointTable, word: CodePointTable
+    let uniOOV: Int32, biOOV: Int32, wordOOV: Int32
+    /// Embedding tables; `pad` ids and `oov` are ordinary rows.
+    let uniEmb: Table, biEmb: Table, wordEmb: Table, ctypeEmb: Table
+    /// Both directions' input weights, column by column: column c holds the forward direction's
+    /// gate rows, then the backward one's (`inputRows` values).
+    let inputWeights: [Double]
     let forward: LSTM, backward: LSTM
-    let wOut: Matrix, bOut: [Double]
-    /// `trans[next][previous]`, as nagisa's `trans.as_array()`.
-    let trans: [[Double]]
+    /// `w_ws` row-major (tags × 2H), `b_ws`, and `trans[next * tags + previous]` (nagisa's `trans.as_array()`).
+    let wOut: [Double], bOut: [Double], trans: [Double]
+    let hidden: Int, tags: Int, inputs: Int
+    var gateRows: Int { 4 * hidden }
+    var inputRows: Int { 8 * hidden }
 
     static let windowSize = 3
+    /// The second code point of a last character's bigram key, `c + "<E>"` (not a code point, so no text has it).
+    static let endOfText: UInt32 = 0x110000
+    /// bin/nagisa-setup's folder name, which changes with the files' format (so an older cache is rebuilt, not misread).
+    static let formatVersion = "nagisa-0.2.11-v2"
 
-    /// Row-major doubles.
-    struct Matrix: Sendable {
-        let rows: Int, cols: Int
-        let values: [Double]
-        subscript(r: Int) -> ArraySlice<Double> { values[(r * cols)..<((r + 1) * cols)] }
+    /// An embedding table: row i is `dim` floats from `offset + i * dim` of `floats`.
+    struct Table: Sendable {
+        let floats: [Float], offset: Int, dim: Int, count: Int
     }
 
-    /// DyNet's VanillaLSTMBuilder (one layer): gates i, f, o, g stacked in `wx`, `wh`, `b`; forget bias 1.
+    /// DyNet's VanillaLSTMBuilder (one layer): gates i, f, o, g stacked; forget bias 1.
+    /// `wh` column-major (column j holds the gate rows for `h[j]`).
     struct LSTM: Sendable {
-        let wx: Matrix, wh: Matrix, b: [Double]
-        var hidden: Int { wh.cols }
+        let wh: [Double], b: [Double]
     }
 
     init(directory: String) throws {
-        let weightsPath = directory + "/nagisa_v001.weights", vocabPath = directory + "/nagisa_v001.vocab.jsonl"
+        let weightsPath = directory + "/nagisa_v001.weights", vocabPath = directory + "/nagisa_v001.vocab"
         guard let data = FileManager.default.contents(atPath: weightsPath),
-              let vocabData = FileManager.default.contents(atPath: vocabPath) else {
+              let vocab = FileManager.default.contents(atPath: vocabPath) else {
             throw EvalError("nagisa's model files are missing in \(directory)", field: "bleu_lmevalja",
                             hint: "run bin/nagisa-setup (it prints NAGISA_DATA=…)")
         }
-        let bytes = [UInt8](data)
-        guard let newline = bytes.firstIndex(of: 0x0A), let header = try JSON.decode(bytes[..<newline]).object else {
-            throw EvalError("no header in \(weightsPath)", hint: "rerun bin/nagisa-setup")
-        }
-        let floatsStart = newline + 1
-        let count = (bytes.count - floatsStart) / 4
-        var floats = [Float](repeating: 0, count: count)
-        floats.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[floatsStart..<(floatsStart + count * 4)]))
+        let (header, floats) = try data.withUnsafeBytes { raw -> ([String: JSONValue], [Float]) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let newline = bytes.firstIndex(of: 0x0A), let header = try JSON.decode(bytes[..<newline]).object else {
+                throw EvalError("no header in \(weightsPath)", hint: "rerun bin/nagisa-setup")
             }
+            let count = (bytes.count - newline - 1) / 4
+            var floats = [Float](repeating: 0, count: count)
+            floats.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(newline + 1)..<(newline + 1 + 4 * count)])) }
+            return (header, floats)
         }
-        /// DyNet stores a parameter column-major with its dimensions `{rows, cols}`.
-        func param(_ name: String) throws -> (rows: Int, cols: Int, at: (Int, Int) -> Double) {
-            guard let d = header[name]?.array, d.count == 3, let rows = d[0].int, let cols = d[1].int, let off = d[2].int,
-                  off >= 0, off + rows * cols <= floats.count else {
-                throw EvalError("parameter \(name) missing or out of range in \(weightsPath)", hint: "rerun bin/nagisa-setup")
+        /// A parameter `{rows, cols}` (DyNet stores it column-major): its offset, checked.
+        func param(_ name: String, _ rows: Int?, _ cols: Int?) throws -> (rows: Int, cols: Int, offset: Int) {
+            guard let d = header[name]?.array, d.count == 3, let r = d[0].int, let c = d[1].int, let off = d[2].int,
+                  r > 0, c > 0, off >= 0, off + r * c <= floats.count, rows.map({ $0 == r }) ?? true, cols.map({ $0 == c }) ?? true else {
+                throw EvalError("parameter \(name) missing, out of range or of an unexpected shape in \(weightsPath)", hint: "rerun bin/nagisa-setup")
             }
-            return (rows, cols, { r, c in Double(floats[off + c * rows + r]) })
+            return (r, c, off)
         }
-        func matrix(_ name: String) throws -> Matrix {
-            let p = try param(name)
-            var v = [Double](repeating: 0, count: p.rows * p.cols)
-            for r in 0..<p.rows { for c in 0..<p.cols { v[r * p.cols + c] = p.at(r, c) } }
-            return Matrix(rows: p.rows, cols: p.cols, values: v)
-        }
-        /// A lookup table `{dim, size}`: embedding i is column i; as rows here.
-        func table(_ name: String) throws -> Matrix {
-            let p = try param(name)
-            var v = [Double](repeating: 0, count: p.rows * p.cols)
-            for c in 0..<p.cols { for r in 0..<p.rows { v[c * p.rows + r] = p.at(r, c) } }
-            return Matrix(rows: p.cols, cols: p.rows, values: v)
-        }
-        func vector(_ name: String) throws -> [Double] { try matrix(name).values }
-        func lstm(_ prefix: String) throws -> LSTM {
-            LSTM(wx: try matrix(prefix + "/_0"), wh: try matrix(prefix + "/_1"), b: try vector(prefix + "/_2"))
+        func doubles(_ p: (rows: Int, cols: Int, offset: Int)) -> [Double] { floats[p.offset..<(p.offset + p.rows * p.cols)].map(Double.init) }
+        /// A lookup table `{dim, size}`: embedding i is column i.
+        func table(_ name: String) throws -> Table {
+            let p = try param(name, nil, nil)
+            return Table(floats: floats, offset: p.offset, dim: p.rows, count: p.cols)
         }
         // Parameter names are DyNet's, in nagisa's creation order (model.py): lookups UNI /_0, BI /_1,
-        // WORD /_2, CTYPE /_3; w_ws /_5, b_ws /_6, trans /_7.
+        // WORD /_2, CTYPE /_3; w_ws /_5, b_ws /_6, trans /_7; the segmentation BiLSTM is `/birnn/`.
         uniEmb = try table("/_0"); biEmb = try table("/_1"); wordEmb = try table("/_2"); ctypeEmb = try table("/_3")
-        forward = try lstm("/birnn/vanilla-lstm-builder")
-        backward = try lstm("/birnn/vanilla-lstm-builder_1")
-        wOut = try matrix("/_5"); bOut = try vector("/_6")
-        let t = try table("/_7")
-        trans = (0..<t.rows).map { Array(t[$0]) }
-
-        var tables: [String: [Key: Int]] = ["uni": [:], "bi": [:], "word": [:]]
-        var line = 0
-        for raw in vocabData.split(separator: 0x0A) {
-            line += 1
-            guard let e = try JSON.decode(raw).array, e.count == 3, let t = e[0].string, tables[t] != nil,
-                  let k = e[1].string, let id = e[2].int else {
-                throw EvalError("not a [table, key, id] line", file: vocabPath, line: line, hint: "rerun bin/nagisa-setup")
+        let f = "/birnn/vanilla-lstm-builder", b = "/birnn/vanilla-lstm-builder_1"
+        let fwh = try param(f + "/_1", nil, nil)
+        hidden = fwh.cols
+        inputs = (uniEmb.dim + biEmb.dim + ctypeEmb.dim) * Self.windowSize + 2 * wordEmb.dim
+        let gates = 4 * hidden
+        let fwx = try param(f + "/_0", gates, inputs), bwx = try param(b + "/_0", gates, inputs)
+        var wx = [Double](repeating: 0, count: 2 * gates * inputs)
+        for c in 0..<inputs {
+            for r in 0..<gates {
+                wx[c * 2 * gates + r] = Double(floats[fwx.offset + c * gates + r])
+                wx[c * 2 * gates + gates + r] = Double(floats[bwx.offset + c * gates + r])
             }
-            tables[t]![Array(k.utf8)] = id
         }
-        uni = tables["uni"]!; bi = tables["bi"]!; word = tables["word"]!
-        guard let u = uni[Array("oov".utf8)], let b = bi[Array("oov".utf8)], let w = word[Array("oov".utf8)] else {
-            throw EvalError("no oov entry in \(vocabPath)")
+        inputWeights = wx
+        forward = LSTM(wh: doubles(fwh), b: doubles(try param(f + "/_2", gates, 1)))
+        backward = LSTM(wh: doubles(try param(b + "/_1", gates, hidden)), b: doubles(try param(b + "/_2", gates, 1)))
+        let out = try param("/_5", nil, 2 * hidden), tags = out.rows, outCols = 2 * hidden
+        self.tags = tags
+        wOut = (0..<tags).flatMap { r in (0..<outCols).map { c in Double(floats[out.offset + c * tags + r]) } }
+        bOut = doubles(try param("/_6", tags, 1))
+        trans = doubles(try param("/_7", tags, tags))
+        guard tags == 6, ctypeEmb.count == 7 else { throw EvalError("unexpected parameter shapes in \(weightsPath)", hint: "rerun bin/nagisa-setup") }
+
+        let v = try Self.vocabularies([UInt8](vocab), path: vocabPath, rows: [uniEmb.count, biEmb.count, wordEmb.count])
+        (uni, bi, word) = (v[0].table, v[1].table, v[2].table)
+        (uniOOV, biOOV, wordOOV) = (v[0].oov, v[1].oov, v[2].oov)
+    }
+
+    /// bin/nagisa-setup's vocabulary file: a magic line, then the uni, bi and word tables, each a
+    /// count and, per entry, its id, its key's length and the key's code points (little-endian UInt32s).
+    /// A bigram key `c<E>` becomes `[c, endOfText]`; keys no lookup can reach (`oov` as a unigram) are dropped.
+    private static func vocabularies(_ bytes: [UInt8], path: String, rows: [Int]) throws -> [(table: CodePointTable, oov: Int32)] {
+        let magic = Array("nagisa vocabulary 1\n".utf8)
+        guard bytes.starts(with: magic) else { throw EvalError("not a nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
+        var at = magic.count
+        func next() throws -> UInt32 {
+            guard at + 4 <= bytes.count else { throw EvalError("truncated nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
+            defer { at += 4 }
+            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
         }
-        (uniOOV, biOOV, wordOOV) = (u, b, w)
-        let inputs = (uniEmb.cols + biEmb.cols + ctypeEmb.cols) * Self.windowSize + 2 * wordEmb.cols
-        guard forward.wx.cols == inputs, backward.wx.cols == inputs, forward.wx.rows == 4 * forward.hidden,
-              wOut.cols == forward.hidden + backward.hidden, trans.count == wOut.rows else {
-            throw EvalError("unexpected parameter shapes in \(weightsPath)", hint: "rerun bin/nagisa-setup")
+        let endMark = Array("<E>".unicodeScalars.map(\.value)), oovKey = Array("oov".unicodeScalars.map(\.value))
+        var tables: [(table: CodePointTable, oov: Int32)] = []
+        for (t, (name, maxLength)) in [("uni", 1), ("bi", 2), ("word", 8)].enumerated() {
+            let count = Int(try next())
+            var keys: [UInt32] = [], entries: [(start: Int, count: Int, id: Int32)] = [], oov: Int32?
+            keys.reserveCapacity(3 * count); entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let id = try next(), length = Int(try next())
+                guard id < rows[t], length <= 1 << 16 else { throw EvalError("bad \(name) entry in \(path)", hint: "rerun bin/nagisa-setup") }
+                let start = keys.count
+                for _ in 0..<length { keys.append(try next()) }
+                var n = length
+                if keys[start...].elementsEqual(oovKey) { oov = Int32(id) }
+                if name == "bi" && length == 4 && keys[(start + 1)...].elementsEqual(endMark) {
+                    keys.removeLast(2); keys[start + 1] = endOfText; n = 2
+                }
+                entries.append((start, n, Int32(id)))
+            }
+            guard let oov else { throw EvalError("no oov entry in the \(name) table of \(path)", hint: "rerun bin/nagisa-setup") }
+            tables.append((CodePointTable(keys, entries, maxLength: maxLength, prefixes: name == "word"), oov))
         }
+        guard at == bytes.count else { throw EvalError("trailing bytes in \(path)", hint: "rerun bin/nagisa-setup") }
+        return tables
     }
 }

@@ -70,4 +70,33 @@ struct NagisaOracleTests {
         }
         #expect(differences.isEmpty, "\(differences.count)/\(texts.count) differ: \(differences.prefix(5))")
     }
+
+    /// Damaged model files give an error naming the file, never a trap or a wrong model.
+    @Test(.enabled(if: modelReady))
+    func damagedFilesAreErrors() throws {
+        let source = NagisaTagger.defaultDirectory
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nagisa-damaged-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let weights = try Data(contentsOf: URL(fileURLWithPath: source + "/nagisa_v001.weights"))
+        let vocab = try Data(contentsOf: URL(fileURLWithPath: source + "/nagisa_v001.vocab"))
+        func write(weights w: Data, vocab v: Data?) {
+            FileManager.default.createFile(atPath: dir + "/nagisa_v001.weights", contents: w)
+            try? FileManager.default.removeItem(atPath: dir + "/nagisa_v001.vocab")
+            if let v { FileManager.default.createFile(atPath: dir + "/nagisa_v001.vocab", contents: v) }
+        }
+        func load(weights w: Data, vocab v: Data?) -> EvalError? {
+            write(weights: w, vocab: v)
+            return #expect(throws: EvalError.self) { _ = try NagisaTagger(directory: dir) }
+        }
+        #expect(load(weights: weights, vocab: nil)?.message.contains("missing") == true)
+        #expect(load(weights: weights, vocab: vocab.dropLast(2))?.message.contains("truncated") == true)
+        #expect(load(weights: weights, vocab: vocab + Data([0]))?.message.contains("trailing bytes") == true)
+        #expect(load(weights: weights, vocab: Data("nagisa vocabulary 0\n".utf8) + vocab.dropFirst(20))?.message.contains("not a nagisa vocabulary") == true)
+        #expect(load(weights: weights.dropLast(4), vocab: vocab)?.message.contains("/_7") == true)
+        // The intact files load and segment.
+        write(weights: weights, vocab: vocab)
+        let text = "東京都に行った"
+        #expect(try NagisaTagger(directory: dir).wakati(text) == NagisaTagger.shared().wakati(text))
+    }
 }
