@@ -106,11 +106,21 @@ def as_function(code):
     except Exception:
         return code
 
+def lazy_mock_open(text):
+    # The reference's mock_open(read_data=text), built on the first call of open(): it is about ten
+    # MagicMocks, most of a trivial program's grading time, and few programs call open().
+    made = []
+    def opener(*args, **kwargs):
+        if not made:
+            made.append(mock_open(read_data=text))
+        return made[0](*args, **kwargs)
+    return opener
+
 def call_with_stdin(method, text):
     lines = iter(text.split("\n"))
     # Stacked like the reference's decorators: the read/readline/readlines patches land on the
     # original sys.stdin object, not on the StringIO.
-    @patch("builtins.open", mock_open(read_data=text))
+    @patch("builtins.open", lazy_mock_open(text))
     @patch("sys.stdin", StringIO(text))
     @patch("sys.stdin.readline", lambda *a: next(lines))
     @patch("sys.stdin.readlines", lambda *a: text.split("\n"))
