@@ -79,14 +79,15 @@ import Testing
         #expect(ids == ["aime:24:0", "aime:24:1", "aime:25:0", "aime:25:1"])
     }
 
-    /// SAMPLES=1 for a task without a sample fails naming it, before anything is fetched: a checkout
-    /// holding a task file and no tasks/samples/.
+    /// SAMPLES=1 for a task without a sample fails naming it, before anything is fetched: the
+    /// Makefile beside a task file and no tasks/samples/ (it reads the task files beside it).
     @Test func aTaskWithoutASampleFailsNamingIt() throws {
         let d = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: d) }
         try FileManager.default.createDirectory(atPath: d + "/tasks", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Harness.repo.appendingPathComponent("tasks/hellaswag.yaml").path, toPath: d + "/tasks/hellaswag.yaml")
-        let r = try Harness.sh("cd '\(d)' && make -s -o build -f '\(Harness.repo.path)/Makefile' BIN='\(Harness.bin)' MODEL=hosted_vllm/sample/none SAMPLES=1 results/samples/hosted_vllm/sample/none/default/hellaswag/samples.jsonl")
+        try FileManager.default.copyItem(atPath: Harness.repo.appendingPathComponent("Makefile").path, toPath: d + "/Makefile")
+        let r = try Harness.sh("cd '\(d)' && env -u EVALPIPE_TASKS make -s -o build BIN='\(Harness.bin)' MODEL=hosted_vllm/sample/none SAMPLES=1 results/samples/hosted_vllm/sample/none/default/hellaswag/samples.jsonl")
         #expect(r.status != 0)
         #expect(r.stderr.contains("SAMPLES=1: hellaswag has no sample in tasks/samples/"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: d + "/results/samples/hosted_vllm/sample/none/default/hellaswag/samples.jsonl"))
