@@ -1,5 +1,5 @@
+import EvalCore
 import Glibc
-import Synchronization
 
 /// A morpheme as Janome reports it: its surface and its comma-joined IPADIC part of speech
 /// (`part_of_speech`, the first four feature columns, e.g. `名詞,一般,*,*`).
@@ -22,7 +22,9 @@ public final class JanomeTokenizer: Sendable {
     /// Loads the compiled dictionary from `cacheDirectory`, building it from the IPADIC sources in
     /// `ipadicDirectory` the first time.
     public init(ipadicDirectory: String, cacheDirectory: String) throws {
-        dictionary = try CompiledDictionary.load(sourceDirectory: ipadicDirectory, cacheDirectory: cacheDirectory)
+        let dictionary = try CompiledDictionary.load(sourceDirectory: ipadicDirectory, cacheDirectory: cacheDirectory)
+        self.dictionary = dictionary
+        lattices = ReusePool { [columns = dictionary.matrixColumns] in Lattice(columns: columns) }
     }
 
     private static let loaded = Result { try JanomeTokenizer(ipadicDirectory: defaultIPADicDirectory, cacheDirectory: defaultCacheDirectory) }
@@ -108,7 +110,7 @@ public final class JanomeTokenizer: Sendable {
                 while start < end, isPythonSpace(scalars[start]) { start += 1 }
                 while end > start, isPythonSpace(scalars[end - 1]) { end -= 1 }
                 guard start < end else { return }
-                var lattice = takeLattice()
+                var lattice = lattices.take()
                 let text = UnsafeBufferPointer(start: scalars.baseAddress, count: n)
                 var processed = start
                 while processed < end {
@@ -116,22 +118,14 @@ public final class JanomeTokenizer: Sendable {
                         body(UnsafeBufferPointer(rebasing: utf8[Int(offsets[first])..<Int(offsets[first + count])]), pos)
                     }
                 }
-                returnLattice(lattice)
+                lattices.give(lattice)
             }
         }
     }
 
     /// Lattices kept for reuse: a fresh one costs a few tables of the matrix's width, as much as
     /// analysing a short sentence.
-    private let lattices = Mutex<[Lattice]>([])
-
-    private func takeLattice() -> Lattice {
-        lattices.withLock { $0.popLast() } ?? Lattice(columns: dictionary.matrixColumns)
-    }
-
-    private func returnLattice(_ lattice: Lattice) {
-        lattices.withLock { if $0.count < 8 { $0.append(lattice) } }
-    }
+    private let lattices: ReusePool<Lattice>
 
     static let maxChunkSize = 1024
     static let chunkSize = 500

@@ -10,9 +10,13 @@ import Foundation
 /// compared (Tests/TranslationTests).
 public final class NagisaTagger: Sendable {
     let model: NagisaModel
-    private let scratches = ScratchPool()
+    private let scratches: ReusePool<TaggerScratch>
 
-    public init(directory: String) throws { model = try NagisaModel(directory: directory) }
+    public init(directory: String) throws {
+        let model = try NagisaModel(directory: directory)
+        self.model = model
+        scratches = ReusePool { TaggerScratch(model) }
+    }
 
     /// Where bin/nagisa-setup puts the model: `NAGISA_DATA`, else the evalpipe cache.
     public static var defaultDirectory: String {
@@ -37,7 +41,9 @@ public final class NagisaTagger: Sendable {
         let text = Self.preprocess(input)
         guard !text.isEmpty else { return [] }
         let lower = Self.pythonLower(text)
-        let tags = scratches.with(model) { $0.tags(lower) }
+        let scratch = scratches.take()
+        let tags = scratch.tags(lower)
+        scratches.give(scratch)
         // segmenter_for_bmes: S (3) is a word by itself (an open word stays open), E (2) ends the
         // open word, anything else extends it; a word still open at the end is dropped, as in nagisa.
         var words: [String] = []

@@ -1,20 +1,5 @@
 import Foundation
 
-/// Scratches for concurrent callers: each call takes one (or makes one) and gives it back, so
-/// callers on different threads never wait for each other's work.
-final class ScratchPool: @unchecked Sendable {  // `free` is only touched under `lock`
-    private let lock = NSLock()
-    private var free: [TaggerScratch] = []
-
-    func with<T>(_ model: NagisaModel, _ body: (TaggerScratch) -> T) -> T {
-        lock.lock()
-        let scratch = free.popLast() ?? TaggerScratch(model)
-        lock.unlock()
-        defer { lock.lock(); free.append(scratch); lock.unlock() }
-        return body(scratch)
-    }
-}
-
 /// One caller's working memory for nagisa's network: flat buffers reused from text to text, and
 /// the input-layer products met so far. The BiLSTM's input is a concatenation of embeddings (the
 /// word blocks sums of them), so `Wx · x` is a sum of per-(block, id) products, each computed once
