@@ -142,10 +142,10 @@ public struct SubmitPlan: Sendable {
 
     /// The task's Makefile target, with the model server started inside the job when self-hosted.
     static func taskCommand(_ r: SubmitRequest, _ t: TaskSpec, run: String) -> String {
-        // Jobs never build: the tools were built before submitting, and concurrent jobs must not
+        // Jobs never build (`-o build`: the Makefile's build step counts as done, whatever the
+        // sources' times): the tools were built before submitting, and concurrent jobs must not
         // race on one build directory.
-        let tools = ["fetch-task", "render-prompts", "call-model", "strip-reasoning", "score", "aggregate", "evalpipe-jobs"]
-        var make = ["make", "--no-print-directory", "-f", r.makefile] + tools.flatMap { ["-o", "\(r.bin)/\($0)".replacingOccurrences(of: "$", with: "$$")] }
+        var make = ["make", "--no-print-directory", "-f", r.makefile, "-o", "build"]
         make += [t.name] + [("MODEL", r.model.full), ("SETTINGS", r.settings), ("RESULTS", r.results), ("BIN", r.bin),
                             ("PROFILE", r.profile ?? "")].map(ScriptValue.makeAssignment)
         make += r.makeVariables.map { v in
