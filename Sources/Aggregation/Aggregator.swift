@@ -20,7 +20,7 @@ public final class Aggregator {
         /// How the task ran (the task's group only): the first record's `generation` and profile
         /// file, every `dataset` commit its rows were read at.
         var generation: JSONValue?, profile: String?
-        var datasets: Set<String> = []
+        var datasets: Set<String> = [], lastDataset: JSONValue?
 
         /// `scores` was checked by `Aggregator.add`: each value is one its reducer accepts.
         func add(_ r: JSONObject, scores: [(String, JSONValue, any Reducer.Type)]) throws {
@@ -84,7 +84,11 @@ public final class Aggregator {
         try g.add(r, scores: scores)
         if g.generation == nil { g.generation = r["generation"] }
         if g.profile == nil { g.profile = r["profile"]?["file"]?.string }
-        if let repo = r["dataset"]?["repo"]?.string, let commit = r["dataset"]?["commit"]?.string { g.datasets.insert("\(repo)@\(commit)") }
+        // Records of a task share one or a few commits: only a change of `dataset` is looked at.
+        if let d = r["dataset"], d != g.lastDataset, let repo = d["repo"]?.string, let commit = d["commit"]?.string {
+            g.lastDataset = d
+            g.datasets.insert("\(repo)@\(commit)")
+        }
         if let sub = r["subset"]?.string {
             let s = g.subsets[sub, default: Group()]
             g.subsets[sub] = s

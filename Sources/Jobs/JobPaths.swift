@@ -11,6 +11,9 @@ public struct JobPaths: Sendable {
     /// is an installed one (<prefix>/bin with <prefix>/share/evalpipe/Makefile), else the checkout's.
     public let makefile: String
     public let scripts: String
+    /// The tools jobs use unless --bin or $EVALPIPE_BIN says: the installed ones beside the
+    /// executable, else the checkout's release build.
+    public let tools: String
 
     /// conf defaults to <repo>/conf, else the installed <prefix>/share/evalpipe/conf beside
     /// <prefix>/bin/evalpipe-jobs (make install).
@@ -20,9 +23,9 @@ public struct JobPaths: Sendable {
         let exeDir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         let share = exeDir.deletingLastPathComponent().appendingPathComponent("share/evalpipe").path
         if FileManager.default.fileExists(atPath: share + "/Makefile") {
-            (makefile, scripts) = (share + "/Makefile", exeDir.path)
+            (makefile, scripts, tools) = (share + "/Makefile", exeDir.path, exeDir.path)
         } else {
-            (makefile, scripts) = (repo + "/Makefile", repo + "/bin")
+            (makefile, scripts, tools) = (repo + "/Makefile", repo + "/bin", repo + "/.build/release")
         }
         if let conf {
             self.conf = JobPaths.absolute(conf)
@@ -77,8 +80,7 @@ extension SubmitRequest {
             return v
         }
         let envPath = env.map(JobPaths.absolute) ?? paths.repo + "/.env"
-        let binPath = JobPaths.absolute(bin ?? ProcessInfo.processInfo.environment["EVALPIPE_BIN"]
-            ?? (paths.makefile == paths.repo + "/Makefile" ? paths.repo + "/.build/release" : paths.scripts))
+        let binPath = JobPaths.absolute(bin ?? ProcessInfo.processInfo.environment["EVALPIPE_BIN"] ?? paths.tools)
         return SubmitRequest(service: svc, nodeName: node, model: modelRef, settings: settings, profile: profilePath,
                              tasks: specs, repo: paths.repo, makefile: paths.makefile, serveVLLM: paths.scripts + "/serve-vllm",
                              results: paths.results, bin: binPath,

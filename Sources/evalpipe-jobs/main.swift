@@ -48,7 +48,7 @@ struct Submit: ParsableCommand {
     @Option(help: "Local dataset file for the task (make's DATA).") var data: String?
     @Option(help: "Samples per task, for trial runs (make's LIMIT).") var limit: Int?
     @Option(help: "Walltime for every job instead of the estimates ([[H:]MM:]SS).") var walltime: String?
-    @Option(help: "Built evalpipe tools the jobs use (default: $EVALPIPE_BIN, else <repo>/.build/release).") var bin: String?
+    @Option(help: "Built evalpipe tools the jobs use (default: $EVALPIPE_BIN, else the installed ones beside this executable, else <repo>/.build/release).") var bin: String?
     @Option(help: "Settings file with groups, priority and keys (default: <repo>/.env).") var env: String?
     @Option(name: .customLong("make-var"), help: "Extra make variable for the task jobs, KEY=VALUE (repeatable).") var makeVars: [String] = []
     @Flag(help: "Write and print the scripts with their submit commands; submit nothing.") var dryRun = false
