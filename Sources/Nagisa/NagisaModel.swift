@@ -12,10 +12,10 @@ final class NagisaModel: Sendable {
     let uniEmb: Table, biEmb: Table, wordEmb: Table, ctypeEmb: Table
     /// Both directions' input weights, column by column: column c holds the forward direction's
     /// gate rows, then the backward one's (`inputRows` values).
-    let inputWeights: [Double]
+    let inputWeights: [Float]
     let forward: LSTM, backward: LSTM
     /// `w_ws` row-major (tags × 2H), `b_ws`, and `trans[next * tags + previous]` (nagisa's `trans.as_array()`).
-    let wOut: [Double], bOut: [Double], trans: [Double]
+    let wOut: [Float], bOut: [Float], trans: [Double]
     let hidden: Int, tags: Int, inputs: Int
     var gateRows: Int { 4 * hidden }
     var inputRows: Int { 8 * hidden }
@@ -34,7 +34,7 @@ final class NagisaModel: Sendable {
     /// DyNet's VanillaLSTMBuilder (one layer): gates i, f, o, g stacked; forget bias 1.
     /// `wh` column-major (column j holds the gate rows for `h[j]`).
     struct LSTM: Sendable {
-        let wh: [Double], b: [Double]
+        let wh: [Float], b: [Float]
     }
 
     init(directory: String) throws {
@@ -62,7 +62,7 @@ final class NagisaModel: Sendable {
             }
             return (r, c, off)
         }
-        func doubles(_ p: (rows: Int, cols: Int, offset: Int)) -> [Double] { floats[p.offset..<(p.offset + p.rows * p.cols)].map(Double.init) }
+        func values(_ p: (rows: Int, cols: Int, offset: Int)) -> [Float] { Array(floats[p.offset..<(p.offset + p.rows * p.cols)]) }
         /// A lookup table `{dim, size}`: embedding i is column i.
         func table(_ name: String) throws -> Table {
             let p = try param(name, nil, nil)
@@ -77,21 +77,21 @@ final class NagisaModel: Sendable {
         inputs = (uniEmb.dim + biEmb.dim + ctypeEmb.dim) * Self.windowSize + 2 * wordEmb.dim
         let gates = 4 * hidden
         let fwx = try param(f + "/_0", gates, inputs), bwx = try param(b + "/_0", gates, inputs)
-        var wx = [Double](repeating: 0, count: 2 * gates * inputs)
+        var wx = [Float](repeating: 0, count: 2 * gates * inputs)
         for c in 0..<inputs {
             for r in 0..<gates {
-                wx[c * 2 * gates + r] = Double(floats[fwx.offset + c * gates + r])
-                wx[c * 2 * gates + gates + r] = Double(floats[bwx.offset + c * gates + r])
+                wx[c * 2 * gates + r] = floats[fwx.offset + c * gates + r]
+                wx[c * 2 * gates + gates + r] = floats[bwx.offset + c * gates + r]
             }
         }
         inputWeights = wx
-        forward = LSTM(wh: doubles(fwh), b: doubles(try param(f + "/_2", gates, 1)))
-        backward = LSTM(wh: doubles(try param(b + "/_1", gates, hidden)), b: doubles(try param(b + "/_2", gates, 1)))
+        forward = LSTM(wh: values(fwh), b: values(try param(f + "/_2", gates, 1)))
+        backward = LSTM(wh: values(try param(b + "/_1", gates, hidden)), b: values(try param(b + "/_2", gates, 1)))
         let out = try param("/_5", nil, 2 * hidden), tags = out.rows, outCols = 2 * hidden
         self.tags = tags
-        wOut = (0..<tags).flatMap { r in (0..<outCols).map { c in Double(floats[out.offset + c * tags + r]) } }
-        bOut = doubles(try param("/_6", tags, 1))
-        trans = doubles(try param("/_7", tags, tags))
+        wOut = (0..<tags).flatMap { r in (0..<outCols).map { c in floats[out.offset + c * tags + r] } }
+        bOut = values(try param("/_6", tags, 1))
+        trans = values(try param("/_7", tags, tags)).map(Double.init)
         guard tags == 6, ctypeEmb.count == 7 else { throw EvalError("unexpected parameter shapes in \(weightsPath)", hint: "rerun bin/nagisa-setup") }
 
         let v = try Self.vocabularies([UInt8](vocab), path: vocabPath, rows: [uniEmb.count, biEmb.count, wordEmb.count])

@@ -10,7 +10,10 @@ final class TaggerScratch {
     private var cps: [UInt32] = [], uni: [Int32] = [], bi: [Int32] = [], ctype: [Int32] = []
     /// Per character, the word id of each length 1...8 starting there; -1 if none.
     private var matches: [Int32] = []
-    private var x: [Double] = [], hf: [Double] = [], hb: [Double] = [], obs: [Double] = []
+    private var x: [Float] = [], obs: [Double] = []
+    /// Both directions' h, unit-major (forward units, then backward ones; characters padded to a
+    /// multiple of 8), so that `output` reads eight characters' values of a unit at once.
+    private var ht: [Float] = []
     private var back: [Int32] = []
     /// `charType` of BMP code points as met (-1: not yet).
     private var charTypes = [Int8](repeating: -1, count: 0x10000)
@@ -19,14 +22,14 @@ final class TaggerScratch {
     /// of 3), words starting and ending at the character.
     private enum Kind: Int, CaseIterable { case uni0, uni1, uni2, ct0, ct1, ct2, bi0, bi1, bi2, start, end }
     private let kindTable: [NagisaModel.Table], kindColumn: [Int], kindBase: [Int]
-    /// Products by key (`kindBase` + id): the small tables' keys (below `fixedKeys`, about 30 MB
-    /// at most) each have their own slot; the others share a direct-mapped cache of 2^14 slots
+    /// Products by key (`kindBase` + id): the small tables' keys (below `fixedKeys`, about 15 MB
+    /// at most) each have their own slot; the others share a direct-mapped cache of 2^15 slots
     /// (about 50 MB), since the bigrams and words a corpus meets are unbounded. Slot k holds the
     /// product of key `owners[k] - 1`; 0 = empty.
-    private static let cacheBits = 14
+    private static let cacheBits = 15
     private let fixedKeys: Int
     private var owners: [Int32]
-    private let products: UnsafeMutablePointer<Double>  // written before read (see `owners`)
+    private let products: UnsafeMutablePointer<Float>  // written before read (see `owners`)
 
     init(_ m: NagisaModel) {
         self.m = m
@@ -59,8 +62,9 @@ final class TaggerScratch {
         let n = lower.count
         features(lower)
         inputs(n)
-        recur(m.forward, into: &hf, n: n, rowOffset: 0, reversed: false)
-        recur(m.backward, into: &hb, n: n, rowOffset: m.gateRows, reversed: true)
+        Self.reserve(&ht, 2 * m.hidden * Self.padded(n))
+        recur(m.forward, n: n, rowOffset: 0, reversed: false, unitOffset: 0)
+        recur(m.backward, n: n, rowOffset: m.gateRows, reversed: true, unitOffset: m.hidden)
         output(n)
         return viterbi(n)
     }
@@ -91,6 +95,11 @@ final class TaggerScratch {
         }
     }
 
+    /// `a` at least `count` long, its old contents kept (each caller writes what it reads).
+    private static func reserve(_ a: inout [Float], _ count: Int) {
+        if a.count < count { a = [Float](repeating: 0, count: max(count, 2 * a.count)) }
+    }
+
     /// `a` = `count` copies of `value`, in the buffer it already has when that is large enough.
     private static func fill<T>(_ a: inout [T], _ value: T, _ count: Int) {
         a.removeAll(keepingCapacity: true)
@@ -114,127 +123,162 @@ final class TaggerScratch {
         let start = slot * rows
         if owners[slot] == key + 1 { return start }
         owners[slot] = Int32(key + 1)
-        let table = kindTable[kind.rawValue], column = kindColumn[kind.rawValue], rows = rows
-        let p = products + start
+        let table = kindTable[kind.rawValue], column = kindColumn[kind.rawValue]
+        // Each row's sum runs over the embedding in order, starting from 0.
         m.inputWeights.withUnsafeBufferPointer { w in
             table.floats.withUnsafeBufferPointer { e in
-                // Each row's sum runs over the embedding in order, starting from 0.
-                p.update(repeating: 0, count: rows)
-                for k in 0..<table.dim {
-                    Self.addProduct(p, w.baseAddress! + (column + k) * rows, Double(e[table.offset + Int(id) * table.dim + k]), rows)
-                }
+                Self.matrixVector(products + start, w.baseAddress! + column * rows, e.baseAddress! + table.offset + Int(id) * table.dim, rows, table.dim, adding: false)
             }
         }
         return start
     }
 
-    /// `x` = the input products per character, summed in block order, the window padded by pad ids.
+    /// `x` = the input products per character, summed in block order (from the first block, as
+    /// 0 + p₁ + p₂ + … is).
     private func inputs(_ n: Int) {
-        Self.fill(&x, 0, n * rows)
-        for i in 0..<n {
-            func add(_ kind: Kind, _ id: Int32) {
-                let p = product(kind, id), base = i * rows, rows = rows
-                x.withUnsafeMutableBufferPointer { Self.add($0.baseAddress! + base, products + p, rows) }
-            }
-            let prev = i > 0, next = i + 1 < n
-            add(.uni0, prev ? uni[i - 1] : 1); add(.uni1, uni[i]); add(.uni2, next ? uni[i + 1] : 1)
-            add(.bi0, prev ? bi[i - 1] : 1); add(.bi1, bi[i]); add(.bi2, next ? bi[i + 1] : 1)
-            add(.ct0, prev ? ctype[i - 1] : 6); add(.ct1, ctype[i]); add(.ct2, next ? ctype[i + 1] : 6)
-            // Words starting at i, shortest first; then ending at i, shortest first; `oov` for none.
-            var found = false
-            for length in 1...8 where matches[8 * i + length - 1] >= 0 {
-                add(.start, matches[8 * i + length - 1]); found = true
-            }
-            if !found { add(.start, m.wordOOV) }
-            found = false
-            for length in 1...min(8, i + 1) where matches[8 * (i - length + 1) + length - 1] >= 0 {
-                add(.end, matches[8 * (i - length + 1) + length - 1]); found = true
-            }
-            if !found { add(.end, m.wordOOV) }
-        }
-    }
-
-    /// One direction of the BiLSTM over the characters; `rowOffset` picks its rows of `x`.
-    private func recur(_ l: NagisaModel.LSTM, into out: inout [Double], n: Int, rowOffset: Int, reversed: Bool) {
-        let H = m.hidden, R = m.gateRows, rows = rows
-        Self.fill(&out, 0, n * H)
-        var c = [Double](repeating: 0, count: H), a = [Double](repeating: 0, count: R)
-        func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-        // tanh through exp, which glibc computes about ten times faster than tanh (its expm1): within
-        // about 1e-16 of it, far below the float32 rounding of the scores (and DyNet's own float32 tanh).
-        func tanh(_ x: Double) -> Double { let e = exp(-2 * abs(x)), t = (1 - e) / (1 + e); return x < 0 ? -t : t }
-        x.withUnsafeBufferPointer { x in
-            l.wh.withUnsafeBufferPointer { wh in
-                l.b.withUnsafeBufferPointer { b in
-                    out.withUnsafeMutableBufferPointer { out in
-                        a.withUnsafeMutableBufferPointer { a in
-                            var previous = -1  // the step before's row of `out`
-                            for step in 0..<n {
-                                let i = reversed ? n - 1 - step : step
-                                // Each gate row: x + b, then + wh[r][j] · h[j] for j in order.
-                                for r in 0..<R { a[r] = x[i * rows + rowOffset + r] + b[r] }
-                                if previous >= 0 { Self.addMatrixVector(a.baseAddress!, wh.baseAddress!, out.baseAddress! + previous * H, R, H) }
-                                for j in 0..<H {
-                                    let ig = sigmoid(a[j]), fg = sigmoid(a[H + j] + 1), og = sigmoid(a[2 * H + j])
-                                    let g = tanh(a[3 * H + j])
-                                    c[j] = fg * c[j] + ig * g
-                                    out[i * H + j] = og * tanh(c[j])
-                                }
-                                previous = i
-                            }
-                        }
-                    }
+        Self.reserve(&x, n * rows)
+        var gathered: [(key: Int32, offset: Int)] = []
+        gathered.reserveCapacity(32)
+        x.withUnsafeMutableBufferPointer { x in
+            for i in 0..<n {
+                let y = x.baseAddress! + i * rows
+                gathered.removeAll(keepingCapacity: true)
+                blocks(i, n) { kind, id in gathered.append((Int32(kindBase[kind.rawValue]) + id, product(kind, id))) }
+                // One pass over the row unless a later block's product took an earlier one's slot.
+                if gathered.allSatisfy({ owners[$0.offset / rows] == $0.key + 1 }) {
+                    gathered.withUnsafeBufferPointer { Self.sum(y, products, $0, rows) }
+                } else {
+                    y.update(repeating: 0, count: rows)
+                    blocks(i, n) { kind, id in Self.add(y, products + product(kind, id), rows) }
                 }
             }
         }
     }
 
+    /// Character i's input blocks in nagisa's order, the window padded by pad ids.
+    @inline(__always) private func blocks(_ i: Int, _ n: Int, _ body: (Kind, Int32) -> Void) {
+        let prev = i > 0, next = i + 1 < n
+        body(.uni0, prev ? uni[i - 1] : 1); body(.uni1, uni[i]); body(.uni2, next ? uni[i + 1] : 1)
+        body(.bi0, prev ? bi[i - 1] : 1); body(.bi1, bi[i]); body(.bi2, next ? bi[i + 1] : 1)
+        body(.ct0, prev ? ctype[i - 1] : 6); body(.ct1, ctype[i]); body(.ct2, next ? ctype[i + 1] : 6)
+        // Words starting at i, shortest first; then ending at i, shortest first; `oov` for none.
+        var found = false
+        for length in 1...8 where matches[8 * i + length - 1] >= 0 {
+            body(.start, matches[8 * i + length - 1]); found = true
+        }
+        if !found { body(.start, m.wordOOV) }
+        found = false
+        for length in 1...min(8, i + 1) where matches[8 * (i - length + 1) + length - 1] >= 0 {
+            body(.end, matches[8 * (i - length + 1) + length - 1]); found = true
+        }
+        if !found { body(.end, m.wordOOV) }
+    }
+
+    @inline(__always) private static func padded(_ n: Int) -> Int { (n + 7) & ~7 }
+
+    /// One direction of the BiLSTM (`rowOffset` picks its rows of `x`); its h goes to `ht` from unit
+    /// `unitOffset` on.
+    private func recur(_ l: NagisaModel.LSTM, n: Int, rowOffset: Int, reversed: Bool, unitOffset: Int) {
+        let H = m.hidden, R = m.gateRows, rows = rows, stride = Self.padded(n)
+        // a (gate rows), c and h, each padded by a vector: the activations run eight units at a
+        // time, the last vector's lanes past H land in the padding.
+        var state = [Float](repeating: 0, count: (R + 8) + 2 * (H + 8))
+        x.withUnsafeBufferPointer { x in
+        l.wh.withUnsafeBufferPointer { wh in
+        l.b.withUnsafeBufferPointer { b in
+        ht.withUnsafeMutableBufferPointer { ht in
+        state.withUnsafeMutableBufferPointer { state in
+            let (x, wh, b, ht) = (x.baseAddress!, wh.baseAddress!, b.baseAddress!, ht.baseAddress! + unitOffset * stride)
+            let a = state.baseAddress!, c = a + R + 8, h = c + H + 8
+            for step in 0..<n {
+                let i = reversed ? n - 1 - step : step
+                // Each gate row: x + b, then + wh[r][j] · h[j] for j in order (h of the step before).
+                for r in Swift.stride(from: 0, to: R, by: 8) { Self.store(Self.load(x + i * rows + rowOffset + r) + Self.load(b + r), a + r) }
+                if step > 0 { Self.matrixVector(a, wh, h, R, H, adding: true) }
+                // Gates i, f (forget bias 1), o, g; c = f·c + i·g; h = o·tanh(c).
+                for j in Swift.stride(from: 0, to: H, by: 8) {
+                    let ig = V.sigmoid(Self.load(a + j)), fg = V.sigmoid(Self.load(a + H + j) + 1)
+                    let og = V.sigmoid(Self.load(a + 2 * H + j)), g = V.tanh(Self.load(a + 3 * H + j))
+                    let cj = fg * Self.load(c + j) + ig * g
+                    Self.store(cj, c + j)
+                    Self.store(og * V.tanh(cj), h + j)
+                }
+                for j in 0..<H { ht[j * stride + i] = h[j] }
+            }
+            // `output` reads the padding lanes too (and drops them): zeros, never leftovers that may be NaN.
+            for j in 0..<H { (ht + j * stride + n).update(repeating: 0, count: stride - n) }
+        }
+        }
+        }
+        }
+        }
+    }
+
     // Vector loops eight rows at a time; each row's sum keeps its scalar order (no reassociation,
     // no fused multiply-add), so the values are the scalar loops'.
-    private typealias V = SIMD8<Double>
-    @inline(__always) private static func load(_ p: UnsafePointer<Double>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) private static func store(_ v: V, _ p: UnsafeMutablePointer<Double>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    private typealias V = SIMD8<Float>
+    @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) private static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     /// `y[r] += x[r]` for r < n (n a multiple of 8).
-    @inline(__always) private static func add(_ y: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) {
+    @inline(__always) private static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
         for r in stride(from: 0, to: n, by: 8) { store(load(y + r) + load(x + r), y + r) }
     }
-    /// `y[r] += x[r] · a` for r < n (n a multiple of 8).
-    @inline(__always) private static func addProduct(_ y: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ a: Double, _ n: Int) {
-        let a = V(repeating: a)
-        for r in stride(from: 0, to: n, by: 8) { store(load(y + r) + load(x + r) * a, y + r) }
+    /// `y[r] = ((p₁[r] + p₂[r]) + …)` over the blocks' products (`base + offset`), for r < n (n a multiple of 8).
+    @inline(__always) private static func sum(_ y: UnsafeMutablePointer<Float>, _ base: UnsafePointer<Float>, _ blocks: UnsafeBufferPointer<(key: Int32, offset: Int)>, _ n: Int) {
+        for r in stride(from: 0, to: n, by: 8) {
+            var s = load(base + blocks[0].offset + r)
+            for b in 1..<blocks.count { s += load(base + blocks[b].offset + r) }
+            store(s, y + r)
+        }
     }
-    /// `y[r] += Σ_j w[j · rows + r] · v[j]`, j in order, for r < rows (a multiple of 8): sixteen rows
-    /// at a time so that two independent sums keep the adders busy.
-    @inline(__always) private static func addMatrixVector(_ y: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ rows: Int, _ cols: Int) {
+    /// `y[r] (+)= Σ_j w[j · rows + r] · v[j]`, j in order, for r < rows (a multiple of 8): 32 rows
+    /// at a time so that four independent sums keep the adders busy. Not `adding`: the sums start
+    /// from 0, as y = 0 would.
+    @inline(__always) private static func matrixVector(_ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ rows: Int, _ cols: Int, adding: Bool) {
+        @inline(__always) func start(_ p: UnsafeMutablePointer<Float>) -> V { adding ? load(p) : .zero }
         var r = 0
-        while r + 16 <= rows {
-            var s0 = load(y + r), s1 = load(y + r + 8)
+        while r + 32 <= rows {
+            var s0 = start(y + r), s1 = start(y + r + 8), s2 = start(y + r + 16), s3 = start(y + r + 24)
             for j in 0..<cols {
                 let vj = V(repeating: v[j]), col = w + j * rows + r
-                s0 += load(col) * vj; s1 += load(col + 8) * vj
+                s0 += load(col) * vj; s1 += load(col + 8) * vj; s2 += load(col + 16) * vj; s3 += load(col + 24) * vj
             }
-            store(s0, y + r); store(s1, y + r + 8)
-            r += 16
+            store(s0, y + r); store(s1, y + r + 8); store(s2, y + r + 16); store(s3, y + r + 24)
+            r += 32
         }
         while r < rows {
-            var s = load(y + r)
+            var s = start(y + r)
             for j in 0..<cols { s += load(w + j * rows + r) * V(repeating: v[j]) }
             store(s, y + r)
             r += 8
         }
     }
 
-    /// The tag scores per character: `w_ws · [forward h; backward h] + b_ws`, rounded to float32 as DyNet's are.
+    /// The tag scores per character: `b_ws + w_ws · [forward h; backward h]` (six tags, as the
+    /// model's shapes were checked to be).
     private func output(_ n: Int) {
-        let H = m.hidden, tags = m.tags
-        Self.fill(&obs, 0, n * tags)
-        for i in 0..<n {
-            for r in 0..<tags {
-                var s = 0.0
-                for j in 0..<H { s += m.wOut[r * 2 * H + j] * hf[i * H + j] }
-                for j in 0..<H { s += m.wOut[r * 2 * H + H + j] * hb[i * H + j] }
-                obs[i * tags + r] = Double(Float(s + m.bOut[r]))
+        let H = m.hidden, stride = Self.padded(n)
+        Self.fill(&obs, 0, n * 6)
+        // Eight characters at a time, one per lane, so each score's sum keeps its scalar order.
+        ht.withUnsafeBufferPointer { ht in
+            m.wOut.withUnsafeBufferPointer { w in
+                let b = m.bOut, ht = ht.baseAddress!
+                for first in Swift.stride(from: 0, to: n, by: 8) {
+                    var s0 = V(repeating: b[0]), s1 = V(repeating: b[1]), s2 = V(repeating: b[2])
+                    var s3 = V(repeating: b[3]), s4 = V(repeating: b[4]), s5 = V(repeating: b[5])
+                    for column in 0..<(2 * H) {
+                        let v = Self.load(ht + column * stride + first)
+                        s0 += V(repeating: w[column]) * v; s1 += V(repeating: w[2 * H + column]) * v
+                        s2 += V(repeating: w[4 * H + column]) * v; s3 += V(repeating: w[6 * H + column]) * v
+                        s4 += V(repeating: w[8 * H + column]) * v; s5 += V(repeating: w[10 * H + column]) * v
+                    }
+                    for lane in 0..<min(8, n - first) {
+                        let o = (first + lane) * 6
+                        obs[o] = Double(s0[lane]); obs[o + 1] = Double(s1[lane]); obs[o + 2] = Double(s2[lane])
+                        obs[o + 3] = Double(s3[lane]); obs[o + 4] = Double(s4[lane]); obs[o + 5] = Double(s5[lane])
+                    }
+                }
             }
         }
     }
