@@ -108,4 +108,40 @@ import Testing
             }
         }
     }
+
+    /// Memory stays bounded behind a slow record: one long WMT20 segment (nagisa, seconds in a
+    /// debug build) first, then 2,000 quick records carrying 100 kB each (200 MB in all). The
+    /// workers score the quick ones while the first is still running, but at most the window of
+    /// them waits for it: the peak grows by a fraction of what the input holds.
+    @Test func memoryStaysBoundedBehindASlowRecord() throws {
+        let d = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let r = try Harness.sh("""
+            cd \(d)
+            python3 -c '
+            import json
+            mc = {"task": "gpqa_diamond", "blob": "x" * 100000, "target": {"golds": ["B"], "gold_index": 1, "n_choices": 4},
+                  "responses": [{"answer": "The answer is (B)"}]}
+            long = "茜は、その後、何度か麦風に通い、源三郎と蕎麦の話などを交わした。" * 600
+            slow = {"id": "slow", "task": "wmt20_en_ja", "target": {"golds": [long]}, "responses": [{"answer": "日本語: " + long}]}
+            open("slow.jsonl", "w").write(json.dumps(slow, ensure_ascii=False) + "\\n")
+            with open("all.jsonl", "w") as f:
+                f.write(json.dumps(slow, ensure_ascii=False) + "\\n")
+                for i in range(2000): f.write(json.dumps(dict(mc, id=f"quick:{i}")) + "\\n")
+            '
+            peak() { python3 -c 'import resource, subprocess, sys
+            subprocess.run(sys.argv[1:], stdout=open(sys.argv[-1] + ".out", "w"), check=True)
+            print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' score --jobs 2 "$1"; }
+            echo "$(peak slow.jsonl) $(peak all.jsonl)"
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let kB = r.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(kB.count == 2)
+        guard kB.count == 2 else { return }
+        #expect(kB[1] - kB[0] < 80_000, "peak \(kB[0]) kB for the slow record alone, \(kB[1]) kB with 200 MB behind it")
+        let out = try Harness.lines("\(d)/all.jsonl.out")
+        #expect(out.count == 2001)
+        #expect(out.first?["id"] as? String == "slow")
+        #expect(out.allSatisfy { $0["scores"] != nil })
+    }
 }
