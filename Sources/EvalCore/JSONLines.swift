@@ -178,6 +178,24 @@ public final class RecordWriter {
     public func write(_ record: JSONObject) throws {
         JSON.write(.object(record), to: &buffer)
         buffer.append(UInt8(ascii: "\n"))
+        try flushIfDue()
+    }
+
+    /// A record's line as `write` puts it out, newline included: records encoded on other
+    /// threads, then written in order with `write(encoded:)`.
+    public static func encode(_ record: JSONObject) -> [UInt8] {
+        var line: [UInt8] = []
+        JSON.write(.object(record), to: &line)
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    public func write(encoded line: [UInt8]) throws {
+        buffer.append(contentsOf: line)
+        try flushIfDue()
+    }
+
+    private func flushIfDue() throws {
         if flushEachRecord || buffer.count >= 1 << 16 { try flush() }
     }
 

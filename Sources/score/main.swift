@@ -11,9 +11,10 @@ struct Score: ParsableCommand {
         abstract: "Scores each record's responses with the extractor and metrics its task file names.",
         discussion: """
             Adds responses[i].extracted, responses[i].scores, scores and status to every record. \
-            Records with status api_error pass through unscored. Code tasks (HumanEval, \
+            Records with status api_error pass through unscored. Records are scored on --jobs \
+            threads and written in input order, as one thread writes them. Code tasks (HumanEval, \
             LiveCodeBench…) run every extracted program once in a sandbox, --jobs at a time, and \
-            add responses[i].execution; records are written as their draws finish.
+            add responses[i].execution; their records are written as their draws finish.
 
               … | call-model --model M | strip-reasoning | score | aggregate
 
@@ -27,7 +28,7 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Isolation of executed programs: bwrap (bubblewrap namespaces) or basic (rlimits, session, scrubbed environment, temp dir). Default: bwrap where it works, else basic.", valueName: "level"))
     var sandbox: String?
 
-    @Option(help: "Programs run in parallel (default: the number of cores).")
+    @Option(help: "Records scored, and programs run, in parallel (default: the number of cores).")
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Python interpreter for executed programs (default /usr/bin/python3).", valueName: "path"))
@@ -44,7 +45,7 @@ struct Score: ParsableCommand {
         let level = sandbox.flatMap(SandboxLevel.init)
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let python = self.python
-        try ScoreStream(scorers: TaskScorers(catalog: taskOptions.catalog)) {
+        try ScoreStream(scorers: TaskScorers(catalog: taskOptions.catalog), jobs: jobs) {
             let box = try Sandbox(level: level, python: python)
             Log.line("score: sandbox \(box.level.description); \(jobs) jobs; \(box.python)")
             return try Engine(sandbox: box, jobs: jobs)

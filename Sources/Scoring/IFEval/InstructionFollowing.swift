@@ -60,33 +60,34 @@ enum InstructionFollowing {
     }
 
     /// `evaluate` for every response of a record. The four metrics ask in turn about the same
-    /// record (score runs its metrics one after another), so the last record's results are kept,
-    /// under its target's JSON and its answers' code points.
+    /// record (score runs a record's metrics one after another, on one thread), so each thread
+    /// keeps its last record's results, under its target's JSON and its answers' code points.
+    /// Per thread, not shared: records scored in parallel neither wait for nor evict each other.
     static func evaluations(_ target: JSONObject, answers: [String]) throws -> [(strict: [Bool], loose: [Bool])] {
         let key = JSON.encodeString(.object(target))
-        return try last.withLock { last in
-            if let l = last, l.target.utf8.elementsEqual(key.utf8), l.answers.elementsEqual(answers, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
-                return l.results
-            }
-            let results = try answers.map { try evaluate(target, answer: $0) }
-            last = (key, answers, results)
-            return results
+        let last = LastEvaluation.ofThisThread()
+        if let l = last.value, l.target.utf8.elementsEqual(key.utf8), l.answers.elementsEqual(answers, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
+            return l.results
         }
+        let results = try answers.map { try evaluate(target, answer: $0) }
+        last.value = (key, answers, results)
+        return results
     }
-
-    private static let last = Locked<(target: String, answers: [String], results: [(strict: [Bool], loose: [Bool])])?>(nil)
 }
 
-/// A value behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+/// One thread's last evaluated record.
+private final class LastEvaluation {
+    var value: (target: String, answers: [String], results: [(strict: [Bool], loose: [Bool])])?
+
+    static func ofThisThread() -> LastEvaluation {
+        let slots = Thread.current.threadDictionary
+        if let l = slots[key] as? LastEvaluation { return l }
+        let l = LastEvaluation()
+        slots[key] = l
+        return l
     }
+
+    private static let key = "evalpipe.InstructionFollowing.last"
 }
 
 /// The four M-IFEval-Ja metrics. The reference scores the first response of a record (n = 1 in
