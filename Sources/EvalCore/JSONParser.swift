@@ -141,10 +141,11 @@ struct JSONParser {
     }
 
     private func makeString(_ p: UnsafePointer<UInt8>, count: Int, start: Int) throws(JSONParseError) -> String {
-        guard let s = String(validating: UnsafeBufferPointer(start: p, count: count), as: UTF8.self) else {
-            throw fail("invalid UTF-8 in a string", at: start)
-        }
-        return s
+        // Not `String(validating:as:)`: it is not specialized for us, and its generic metadata
+        // lookups per string cost more than validating and copying a record's keys and values.
+        let bytes = UnsafeBufferPointer(start: p, count: count)
+        guard isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string", at: start) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The slow path: copies the unescaped bytes so far, then decodes escape by escape.
@@ -315,4 +316,39 @@ func jsonPlainRunEnd(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) ->
         k += 1
     }
     return end
+}
+
+/// Whether `bytes` are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no encoded
+/// surrogates, nothing above U+10FFFF), as `String(validating:as:)` decides. ASCII runs are
+/// skipped eight bytes at a time.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = bytes.baseAddress else { return true }
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        while n - i >= 8, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        guard i < n else { return true }
+        let c = p[i]
+        @inline(__always) func continuation(_ k: Int) -> Bool { p[i + k] & 0xC0 == 0x80 }
+        switch c {
+        case ..<0x80:
+            i += 1
+        case 0xC2...0xDF:
+            guard n - i >= 2, continuation(1) else { return false }
+            i += 2
+        case 0xE0...0xEF:
+            // E0 needs A0…BF next (no overlong forms), ED 80…9F (no surrogates).
+            let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80, high: UInt8 = c == 0xED ? 0x9F : 0xBF
+            guard n - i >= 3, (low...high).contains(p[i + 1]), continuation(2) else { return false }
+            i += 3
+        case 0xF0...0xF4:
+            // F0 needs 90…BF next (no overlong forms), F4 80…8F (nothing above U+10FFFF).
+            let low: UInt8 = c == 0xF0 ? 0x90 : 0x80, high: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+            guard n - i >= 4, (low...high).contains(p[i + 1]), continuation(2), continuation(3) else { return false }
+            i += 4
+        default:  // a continuation byte first, C0/C1 (overlong), F5…FF
+            return false
+        }
+    }
+    return true
 }
