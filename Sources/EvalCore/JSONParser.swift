@@ -22,6 +22,8 @@ struct JSONParser {
     private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// The members of the objects being parsed, innermost last.
+    private var members: [(key: String, value: JSONValue)] = []
     private static let maxDepth = 512
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -78,9 +80,11 @@ struct JSONParser {
     private mutating func object() throws(JSONParseError) -> JSONValue {
         try enter()
         i += 1
-        var o = JSONObject()
         skipSpace()
-        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(o) }
+        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        // Members are gathered first so that the dictionary is made at its size: growing it would
+        // hash every key again at each resize.
+        let base = members.count
         while true {
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             guard b[i] == UInt8(ascii: "\"") else {
@@ -91,12 +95,18 @@ struct JSONParser {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
             skipSpace()
-            o[key] = try value()
+            members.append((key, try value()))
             skipSpace()
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             switch b[i] {
             case UInt8(ascii: ","): i += 1; skipSpace()
-            case UInt8(ascii: "}"): i += 1; depth -= 1; return .object(o)
+            case UInt8(ascii: "}"):
+                i += 1
+                depth -= 1
+                var o = JSONObject(minimumCapacity: members.count - base)
+                for k in base..<members.count { o[members[k].key] = members[k].value }
+                members.removeSubrange(base...)
+                return .object(o)
             default: throw fail("expected ',' or '}' in an object")
             }
         }

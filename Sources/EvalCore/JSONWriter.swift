@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes a `JSONValue` as the bytes Python's
 /// `json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))` gives: keys sorted by
 /// code point, `/` and non-ASCII left as they are, doubles as `repr` writes them (`1.0`, `1e-05`,
@@ -25,14 +29,25 @@ struct JSONWriter {
             var first = true
             // UTF-8 byte order is code point order, which is how Python sorts str keys
             // (Swift's String `<` compares canonically equivalent strings as equal).
-            for key in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for (key, value) in o.sorted(by: { Self.utf8Precedes($0.key, $1.key) }) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 writeString(key)
                 out.append(UInt8(ascii: ":"))
-                write(o[key]!)
+                write(value)
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c < 0 || (c == 0 && x.count < y.count)
+            }
         }
     }
 
