@@ -89,18 +89,24 @@ public struct BLEUStatistics: Equatable, Sendable {
     }
 
     /// Per n-gram of token ids, how often it occurs in the reference and in the hypothesis. A key
-    /// holds ids + 1, 0 where the n-gram is shorter; an empty slot has key 0.
+    /// holds ids + 1, 0 where the n-gram is shorter; an empty slot has key 0. The slots taken are
+    /// listed, so that reading the counts does not scan the table.
     struct NGramCounts {
         struct Slot { var key0: UInt64, key1: UInt64, count: (Int32, Int32) }
         let slots: UnsafeMutableBufferPointer<Slot>
+        let taken: UnsafeMutableBufferPointer<Int32>
+        var takenCount = 0
 
+        /// A table for at most `capacity` distinct n-grams, at most half full.
         static func with(capacity: Int, _ body: (inout NGramCounts) -> Void) {
             var size = 16
             while size < 2 * capacity { size *= 2 }
             withUnsafeTemporaryAllocation(of: Slot.self, capacity: size) { slots in
                 slots.initialize(repeating: Slot(key0: 0, key1: 0, count: (0, 0)))
-                var counts = NGramCounts(slots: slots)
-                body(&counts)
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { taken in
+                    var counts = NGramCounts(slots: slots, taken: taken)
+                    body(&counts)
+                }
             }
         }
 
@@ -115,8 +121,12 @@ public struct BLEUStatistics: Equatable, Sendable {
                     let h = (key0 &* 0x9E37_79B9_7F4A_7C15) ^ (key1 &* 0xC2B2_AE3D_27D4_EB4F)
                     var slot = Int(truncatingIfNeeded: h ^ h >> 29) & mask
                     while slots[slot].key0 != 0 && (slots[slot].key0 != key0 || slots[slot].key1 != key1) { slot = (slot + 1) & mask }
-                    slots[slot].key0 = key0
-                    slots[slot].key1 = key1
+                    if slots[slot].key0 == 0 {
+                        slots[slot].key0 = key0
+                        slots[slot].key1 = key1
+                        taken[takenCount] = Int32(truncatingIfNeeded: slot)
+                        takenCount += 1
+                    }
                     if side == 0 { slots[slot].count.0 += 1 } else { slots[slot].count.1 += 1 }
                 }
             }
@@ -124,7 +134,8 @@ public struct BLEUStatistics: Equatable, Sendable {
 
         /// Each n-gram's order and counts (reference, hypothesis).
         func forEach(_ body: (Int, Int, Int) -> Void) {
-            for s in slots where s.key0 != 0 {
+            for t in taken[0..<takenCount] {
+                let s = slots[Int(t)]
                 let n = s.key1 & 0xFFFF_FFFF != 0 ? 4 : s.key1 != 0 ? 3 : s.key0 & 0xFFFF_FFFF != 0 ? 2 : 1
                 body(n, Int(s.count.0), Int(s.count.1))
             }
