@@ -336,19 +336,22 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = bytes.count
     var i = 0
     while i < n {
-        while n - i >= 8, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        guard i < n else { return true }
         let c = p[i]
         @inline(__always) func continuation(_ k: Int) -> Bool { p[i + k] & 0xC0 == 0x80 }
         switch c {
         case ..<0x80:
+            // Only an ASCII byte starts the eight-byte skip (Japanese text would fail it each character).
             i += 1
+            while n - i >= 8, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        case 0xE1...0xEC, 0xEE, 0xEF:  // most of Japanese text
+            guard n - i >= 3, continuation(1), continuation(2) else { return false }
+            i += 3
         case 0xC2...0xDF:
             guard n - i >= 2, continuation(1) else { return false }
             i += 2
-        case 0xE0...0xEF:
+        case 0xE0, 0xED:
             // E0 needs A0…BF next (no overlong forms), ED 80…9F (no surrogates).
-            let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80, high: UInt8 = c == 0xED ? 0x9F : 0xBF
+            let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80, high: UInt8 = c == 0xE0 ? 0xBF : 0x9F
             guard n - i >= 3, (low...high).contains(p[i + 1]), continuation(2) else { return false }
             i += 3
         case 0xF0...0xF4:
