@@ -19,9 +19,9 @@ public struct BLEUStatistics: Equatable, Sendable {
         let hyp = Tokenizer13a.tokenized(hypothesis), ref = Tokenizer13a.tokenized(reference)
         sysLen = hyp.tokens.count
         refLen = ref.tokens.count
-        // Tokens become small integers shared by both sides (equal bytes, equal id), n-grams keys of
-        // those ids counted per side in one open-addressing table sized for the segment (no
-        // Dictionary of strings, no sorting: per segment either cost as much as segmenting the Japanese).
+        // Tokens become small integers shared by both sides (equal bytes, equal id); n-grams of those
+        // ids are counted per side in one open-addressing table sized for the segment (a Dictionary
+        // of strings, or sorting the n-grams, cost as much per segment as segmenting the Japanese).
         let ids = ref.line.withUnsafeBufferPointer { r in
             hyp.line.withUnsafeBufferPointer { h in
                 Self.intern(ref.tokens.map { UnsafeBufferPointer(rebasing: r[$0]) } + hyp.tokens.map { UnsafeBufferPointer(rebasing: h[$0]) })
