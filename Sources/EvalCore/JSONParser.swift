@@ -22,6 +22,8 @@ struct JSONParser {
     private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// The members of the objects being parsed, innermost last.
+    private var members: [(key: String, value: JSONValue)] = []
     private static let maxDepth = 512
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -78,9 +80,11 @@ struct JSONParser {
     private mutating func object() throws(JSONParseError) -> JSONValue {
         try enter()
         i += 1
-        var o = JSONObject()
         skipSpace()
-        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(o) }
+        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        // Members are gathered first so that the dictionary is made at its size: growing it would
+        // hash every key again at each resize.
+        let base = members.count
         while true {
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             guard b[i] == UInt8(ascii: "\"") else {
@@ -91,12 +95,18 @@ struct JSONParser {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
             skipSpace()
-            o[key] = try value()
+            members.append((key, try value()))
             skipSpace()
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             switch b[i] {
             case UInt8(ascii: ","): i += 1; skipSpace()
-            case UInt8(ascii: "}"): i += 1; depth -= 1; return .object(o)
+            case UInt8(ascii: "}"):
+                i += 1
+                depth -= 1
+                var o = JSONObject(minimumCapacity: members.count - base)
+                for k in base..<members.count { o[members[k].key] = members[k].value }
+                members.removeSubrange(base...)
+                return .object(o)
             default: throw fail("expected ',' or '}' in an object")
             }
         }
@@ -141,10 +151,11 @@ struct JSONParser {
     }
 
     private func makeString(_ p: UnsafePointer<UInt8>, count: Int, start: Int) throws(JSONParseError) -> String {
-        guard let s = String(validating: UnsafeBufferPointer(start: p, count: count), as: UTF8.self) else {
-            throw fail("invalid UTF-8 in a string", at: start)
-        }
-        return s
+        // Not `String(validating:as:)`: it is not specialized for us, and its generic metadata
+        // lookups per string cost more than validating and copying a record's keys and values.
+        let bytes = UnsafeBufferPointer(start: p, count: count)
+        guard isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string", at: start) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The slow path: copies the unescaped bytes so far, then decodes escape by escape.
@@ -315,4 +326,42 @@ func jsonPlainRunEnd(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) ->
         k += 1
     }
     return end
+}
+
+/// Whether `bytes` are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no encoded
+/// surrogates, nothing above U+10FFFF), as `String(validating:as:)` decides. ASCII runs are
+/// skipped eight bytes at a time.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = bytes.baseAddress else { return true }
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        let c = p[i]
+        @inline(__always) func continuation(_ k: Int) -> Bool { p[i + k] & 0xC0 == 0x80 }
+        switch c {
+        case ..<0x80:
+            // Only an ASCII byte starts the eight-byte skip (Japanese text would fail it each character).
+            i += 1
+            while n - i >= 8, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        case 0xE1...0xEC, 0xEE, 0xEF:  // most of Japanese text
+            guard n - i >= 3, continuation(1), continuation(2) else { return false }
+            i += 3
+        case 0xC2...0xDF:
+            guard n - i >= 2, continuation(1) else { return false }
+            i += 2
+        case 0xE0, 0xED:
+            // E0 needs A0…BF next (no overlong forms), ED 80…9F (no surrogates).
+            let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80, high: UInt8 = c == 0xE0 ? 0xBF : 0x9F
+            guard n - i >= 3, (low...high).contains(p[i + 1]), continuation(2) else { return false }
+            i += 3
+        case 0xF0...0xF4:
+            // F0 needs 90…BF next (no overlong forms), F4 80…8F (nothing above U+10FFFF).
+            let low: UInt8 = c == 0xF0 ? 0x90 : 0x80, high: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+            guard n - i >= 4, (low...high).contains(p[i + 1]), continuation(2), continuation(3) else { return false }
+            i += 4
+        default:  // a continuation byte first, C0/C1 (overlong), F5…FF
+            return false
+        }
+    }
+    return true
 }

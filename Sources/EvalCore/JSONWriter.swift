@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes a `JSONValue` as the bytes Python's
 /// `json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))` gives: keys sorted by
 /// code point, `/` and non-ASCII left as they are, doubles as `repr` writes them (`1.0`, `1e-05`,
@@ -22,18 +26,34 @@ struct JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
-            var first = true
             // UTF-8 byte order is code point order, which is how Python sorts str keys
-            // (Swift's String `<` compares canonically equivalent strings as equal).
-            for key in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key)
-                out.append(UInt8(ascii: ":"))
-                write(o[key]!)
+            // (Swift's String `<` compares canonically equivalent strings as equal). The members'
+            // positions are sorted, on the stack: no copies of them, no array per object.
+            withUnsafeTemporaryAllocation(of: JSONObject.Index.self, capacity: o.count) { buffer in
+                var order = buffer
+                _ = order.initialize(from: o.indices)
+                order.sort { Self.utf8Precedes(o[$0].key, o[$1].key) }
+                for (k, i) in order.enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")) }
+                    writeString(o[i].key)
+                    out.append(UInt8(ascii: ":"))
+                    write(o[i].value)
+                }
+                order.deinitialize()
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c < 0 || (c == 0 && x.count < y.count)
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private mutating func writeInt(_ i: Int64) {

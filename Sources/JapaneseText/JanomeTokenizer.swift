@@ -110,11 +110,11 @@ public final class JanomeTokenizer: Sendable {
                 while start < end, isPythonSpace(scalars[start]) { start += 1 }
                 while end > start, isPythonSpace(scalars[end - 1]) { end -= 1 }
                 guard start < end else { return }
-                var lattice = lattices.take()
+                let lattice = lattices.take()
                 let text = UnsafeBufferPointer(start: scalars.baseAddress, count: n)
                 var processed = start
                 while processed < end {
-                    processed += tokenizeChunk(text, from: processed, to: end, lattice: &lattice) { first, count, pos in
+                    processed += tokenizeChunk(text, from: processed, to: end, lattice: lattice) { first, count, pos in
                         body(UnsafeBufferPointer(rebasing: utf8[Int(offsets[first])..<Int(offsets[first + count])]), pos)
                     }
                 }
@@ -135,7 +135,7 @@ public final class JanomeTokenizer: Sendable {
     /// One lattice over `text[from...]`, ended where Janome's `__should_split` says; reports the
     /// cheapest path's tokens (first code point, length, part of speech) and returns how many
     /// characters it consumed.
-    private func tokenizeChunk(_ text: UnsafeBufferPointer<UInt32>, from base: Int, to end: Int, lattice: inout Lattice,
+    private func tokenizeChunk(_ text: UnsafeBufferPointer<UInt32>, from base: Int, to end: Int, lattice: Lattice,
                                _ emit: (Int, Int, Int) -> Void) -> Int {
         let d = dictionary
         let remaining = end - base
@@ -187,7 +187,7 @@ public final class JanomeTokenizer: Sendable {
         // EOS, then the cheapest path back to BOS.
         lattice.add(length: 0, left: 0, right: 0, cost: 0, pos: -1, wordID: -1, d)
         lattice.path.removeAll(keepingCapacity: true)
-        var n = Int(lattice.nodes[lattice.nodes.count - 1].back)
+        var n = Int(lattice.nodes[lattice.nodeCount - 1].back)
         while n > 0 {
             lattice.path.append(Int32(n))
             n = Int(lattice.nodes[n].back)
@@ -202,46 +202,83 @@ public final class JanomeTokenizer: Sendable {
 
 /// Janome's lattice: positions 1...size+1 (position p is before character p-1); node 0 is BOS,
 /// ending at position 1. Nodes ending at a position keep the order they were added in, which
-/// decides ties.
-struct Lattice {
+/// decides ties. Its tables are raw memory, grown by doubling and reused from text to text: as
+/// arrays, their uniqueness and bounds checks on every node added were a tenth of the analysis.
+final class Lattice {
     struct Node {
         var start: Int32, length: Int32, right: Int32, back: Int32
         var minCost: Int, wordID: Int32, pos: Int32, nextEnding: Int32
     }
-    var p = 1
-    var nodes: [Node] = []
-    var endHead: [Int32] = [], endTail: [Int32] = []
+    private(set) var p = 1
+    private(set) var nodes: UnsafeMutablePointer<Node>
+    private(set) var nodeCount = 0
+    private var nodeCapacity = 512
+    /// Per position, the first and last node ending there (-1: none), linked by `nextEnding`.
+    private var endHead: UnsafeMutablePointer<Int32>, endTail: UnsafeMutablePointer<Int32>
+    private var positions = 0, positionCapacity = 128
     /// The best predecessor at the current position per left context id (every node starting at a
-    /// position sees the same nodes ending there).
-    var bestStamp: [Int], bestNode: [Int32], bestCost: [Int]
-    var stamp = 0
+    /// position sees the same nodes ending there), valid where the stamp is the position's.
+    private let bestStamp: UnsafeMutablePointer<Int>, bestNode: UnsafeMutablePointer<Int32>, bestCost: UnsafeMutablePointer<Int>
+    private let columns: Int
+    private var stamp = 0
     var path: [Int32] = []
 
     init(columns: Int) {
-        bestStamp = [Int](repeating: 0, count: columns)
-        bestNode = [Int32](repeating: 0, count: columns)
-        bestCost = bestStamp
+        self.columns = columns
+        bestStamp = .allocate(capacity: columns)
+        bestStamp.initialize(repeating: 0, count: columns)
+        bestNode = .allocate(capacity: columns)
+        bestNode.initialize(repeating: 0, count: columns)
+        bestCost = .allocate(capacity: columns)
+        bestCost.initialize(repeating: 0, count: columns)
+        nodes = .allocate(capacity: nodeCapacity)
+        endHead = .allocate(capacity: positionCapacity)
+        endTail = .allocate(capacity: positionCapacity)
     }
 
-    mutating func reset(size: Int) {
+    deinit {
+        bestStamp.deallocate()
+        bestNode.deallocate()
+        bestCost.deallocate()
+        endHead.deallocate()
+        endTail.deallocate()
+        nodes.deallocate()
+    }
+
+    func reset(size: Int) {
         p = 1
-        nodes.removeAll(keepingCapacity: true)
-        endHead.removeAll(keepingCapacity: true)
-        endHead.append(contentsOf: repeatElement(-1, count: size + 3))
-        endTail.removeAll(keepingCapacity: true)
-        endTail.append(contentsOf: repeatElement(-1, count: size + 3))
+        nodeCount = 0
+        positions = size + 3
+        if positions > positionCapacity {
+            while positionCapacity < positions { positionCapacity *= 2 }
+            endHead.deallocate()
+            endTail.deallocate()
+            endHead = .allocate(capacity: positionCapacity)
+            endTail = .allocate(capacity: positionCapacity)
+        }
+        endHead.initialize(repeating: -1, count: positions)
+        endTail.initialize(repeating: -1, count: positions)
         stamp += 1
         // BOS: right id 0, cost 0, ending at position 1.
         append(start: 0, length: 1, right: 0, minCost: 0, back: -1, wordID: -1, pos: -1)
     }
 
     @inline(__always)
-    private mutating func append(start s: Int, length l: Int, right r: Int, minCost c: Int, back b: Int, wordID w: Int, pos ps: Int) {
-        let n = Int32(truncatingIfNeeded: nodes.count)
-        nodes.append(Node(start: Int32(truncatingIfNeeded: s), length: Int32(truncatingIfNeeded: l), right: Int32(truncatingIfNeeded: r),
-                          back: Int32(truncatingIfNeeded: b), minCost: c, wordID: Int32(truncatingIfNeeded: w),
-                          pos: Int32(truncatingIfNeeded: ps), nextEnding: -1))
+    private func append(start s: Int, length l: Int, right r: Int, minCost c: Int, back b: Int, wordID w: Int, pos ps: Int) {
         let e = s + l
+        precondition(e < positions, "Janome lattice: a node ends past the chunk")
+        if nodeCount == nodeCapacity {
+            let grown = UnsafeMutablePointer<Node>.allocate(capacity: 2 * nodeCapacity)
+            grown.moveInitialize(from: nodes, count: nodeCount)
+            nodes.deallocate()
+            nodes = grown
+            nodeCapacity *= 2
+        }
+        let n = Int32(truncatingIfNeeded: nodeCount)
+        (nodes + nodeCount).initialize(to: Node(start: Int32(truncatingIfNeeded: s), length: Int32(truncatingIfNeeded: l),
+                                                right: Int32(truncatingIfNeeded: r), back: Int32(truncatingIfNeeded: b), minCost: c,
+                                                wordID: Int32(truncatingIfNeeded: w), pos: Int32(truncatingIfNeeded: ps), nextEnding: -1))
+        nodeCount += 1
         if endTail[e] < 0 { endHead[e] = n } else { nodes[Int(endTail[e])].nextEnding = n }
         endTail[e] = n
     }
@@ -249,26 +286,25 @@ struct Lattice {
     /// Janome's `Lattice.add`: the cheapest node ending here, the first one on equal cost unless
     /// both it and a later one are dictionary words and the later has the lower word id.
     @inline(__always)
-    mutating func add(length l: Int, left: Int, right r: Int, cost: Int, pos ps: Int, wordID w: Int, _ d: CompiledDictionary) {
+    func add(length l: Int, left: Int, right r: Int, cost: Int, pos ps: Int, wordID w: Int, _ d: CompiledDictionary) {
+        precondition(left < columns, "Janome lattice: left id out of range")
         var best: Int, bestTotal: Int
         if bestStamp[left] == stamp {
             best = Int(bestNode[left])
             bestTotal = bestCost[left]
         } else {
-            (best, bestTotal) = nodes.withUnsafeBufferPointer { nodes in
-                var best = -1, bestTotal = Int.max
-                let row = d.matrix.baseAddress! + left &* d.matrixRows
-                var e = Int(endHead[p])
-                while e >= 0 {
-                    let node = nodes[e]
-                    let total = node.minCost + Int(row[Int(node.right)])
-                    if total < bestTotal || (total == bestTotal && nodes[best].wordID >= 0 && node.wordID >= 0 && node.wordID < nodes[best].wordID) {
-                        best = e
-                        bestTotal = total
-                    }
-                    e = Int(node.nextEnding)
+            best = -1
+            bestTotal = Int.max
+            let row = d.matrix.baseAddress! + left &* d.matrixRows
+            var e = Int(endHead[p])
+            while e >= 0 {
+                let node = nodes[e]
+                let total = node.minCost + Int(row[Int(node.right)])
+                if total < bestTotal || (total == bestTotal && nodes[best].wordID >= 0 && node.wordID >= 0 && node.wordID < nodes[best].wordID) {
+                    best = e
+                    bestTotal = total
                 }
-                return (best, bestTotal)
+                e = Int(node.nextEnding)
             }
             bestStamp[left] = stamp
             bestNode[left] = Int32(truncatingIfNeeded: best)
@@ -278,10 +314,11 @@ struct Lattice {
     }
 
     /// Moves to the next position where some node ends; returns the distance.
-    mutating func forward() -> Int {
+    func forward() -> Int {
         let old = p
         p += 1
-        while endHead[p] < 0 { p += 1 }
+        while p < positions && endHead[p] < 0 { p += 1 }
+        precondition(p < positions, "Janome lattice: no node ends after the current position")
         stamp += 1
         return p - old
     }

@@ -16,45 +16,61 @@ public struct BLEUStatistics: Equatable, Sendable {
 
     /// The statistics of `hypothesis` against `reference`, both untokenized.
     public init(hypothesis: String, reference: String) {
-        let hyp = Tokenizer13a.tokens(hypothesis), ref = Tokenizer13a.tokens(reference)
-        sysLen = hyp.count
-        refLen = ref.count
-        // Tokens become small integers shared by both sides (equal bytes, equal id), n-grams
-        // fixed-size keys; both sides' n-grams sorted and merged, which counts them without hashing
-        // (per segment, hashing cost as much as segmenting the Japanese).
-        let ids = Self.intern(ref + hyp)
-        let r = NGram.all(ids[0..<ref.count]).sorted(), h = NGram.all(ids[ref.count...]).sorted()
-        var j = 0, i = 0
-        while i < h.count {
-            let g = h[i]
-            var end = i + 1
-            while end < h.count && h[end] == g { end += 1 }
-            while j < r.count && r[j] < g { j += 1 }
-            var refEnd = j
-            while refEnd < r.count && r[refEnd] == g { refEnd += 1 }
-            total[g.n - 1] += end - i
-            correct[g.n - 1] += min(end - i, refEnd - j)
-            i = end
-            j = refEnd
-        }
-    }
-
-    /// An id per token, equal for tokens with equal bytes.
-    private static func intern(_ tokens: [ArraySlice<UInt8>]) -> [Int32] {
-        func less(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    let n = min(a.count, b.count)
-                    let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                    return c < 0 || (c == 0 && a.count < b.count)
-                }
+        let hyp = Tokenizer13a.tokenized(hypothesis), ref = Tokenizer13a.tokenized(reference)
+        sysLen = hyp.tokens.count
+        refLen = ref.tokens.count
+        // Tokens become small integers shared by both sides (equal bytes, equal id); n-grams of those
+        // ids are counted per side in one open-addressing table sized for the segment (a Dictionary
+        // of strings, or sorting the n-grams, cost as much per segment as segmenting the Japanese).
+        let ids = ref.line.withUnsafeBufferPointer { r in
+            hyp.line.withUnsafeBufferPointer { h in
+                Self.intern(ref.tokens.map { UnsafeBufferPointer(rebasing: r[$0]) } + hyp.tokens.map { UnsafeBufferPointer(rebasing: h[$0]) })
             }
         }
-        let order = tokens.indices.sorted { less(tokens[$0], tokens[$1]) }
-        var ids = [Int32](repeating: 0, count: tokens.count), next: Int32 = 0
-        for (k, t) in order.enumerated() {
-            if k > 0 && less(tokens[order[k - 1]], tokens[t]) { next += 1 }
-            ids[t] = next
+        var correct = [0, 0, 0, 0], total = [0, 0, 0, 0]
+        NGramCounts.with(capacity: 4 * ids.count) { counts in
+            ids.withUnsafeBufferPointer { ids in
+                counts.add(UnsafeBufferPointer(rebasing: ids[0..<refLen]), side: 0)
+                counts.add(UnsafeBufferPointer(rebasing: ids[refLen...]), side: 1)
+            }
+            counts.forEach { n, refCount, hypCount in
+                total[n - 1] += hypCount
+                correct[n - 1] += min(refCount, hypCount)
+            }
+        }
+        self.correct = correct
+        self.total = total
+    }
+
+    /// An id per token, equal for tokens with equal bytes (FNV-1a hashes, linear probing).
+    private static func intern(_ tokens: [UnsafeBufferPointer<UInt8>]) -> [UInt32] {
+        var ids = [UInt32](repeating: 0, count: tokens.count)
+        guard !tokens.isEmpty else { return ids }
+        var size = 16
+        while size < 2 * tokens.count { size *= 2 }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: size) { slots in  // a token index + 1, or 0
+            slots.initialize(repeating: 0)
+            var next: UInt32 = 0
+            for (k, t) in tokens.enumerated() {
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for b in t { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+                var slot = Int(truncatingIfNeeded: h ^ h >> 32) & (size - 1)
+                while true {
+                    let other = Int(slots[slot]) - 1
+                    if other < 0 {
+                        slots[slot] = Int32(k + 1)
+                        ids[k] = next
+                        next += 1
+                        break
+                    }
+                    let u = tokens[other]
+                    if u.count == t.count && (t.isEmpty || memcmp(u.baseAddress!, t.baseAddress!, t.count) == 0) {
+                        ids[k] = ids[other]
+                        break
+                    }
+                    slot = (slot + 1) & (size - 1)
+                }
+            }
         }
         return ids
     }
@@ -72,22 +88,57 @@ public struct BLEUStatistics: Equatable, Sendable {
          "sys_len": .int(Int64(sysLen)), "ref_len": .int(Int64(refLen))]
     }
 
-    struct NGram: Comparable {
-        var a: Int32, b: Int32 = -1, c: Int32 = -1, d: Int32 = -1
-        var n: Int { d >= 0 ? 4 : c >= 0 ? 3 : b >= 0 ? 2 : 1 }
+    /// Per n-gram of token ids, how often it occurs in the reference and in the hypothesis. A key
+    /// holds ids + 1, 0 where the n-gram is shorter; an empty slot has key 0. The slots taken are
+    /// listed, so that reading the counts does not scan the table.
+    struct NGramCounts {
+        struct Slot { var key0: UInt64, key1: UInt64, count: (Int32, Int32) }
+        let slots: UnsafeMutableBufferPointer<Slot>
+        let taken: UnsafeMutableBufferPointer<Int32>
+        var takenCount = 0
 
-        static func < (x: NGram, y: NGram) -> Bool { (x.a, x.b, x.c, x.d) < (y.a, y.b, y.c, y.d) }
-
-        static func all(_ t: ArraySlice<Int32>) -> [NGram] {
-            var out: [NGram] = []
-            out.reserveCapacity(t.count * 4)
-            for i in t.indices {
-                out.append(NGram(a: t[i]))
-                if i + 1 < t.endIndex { out.append(NGram(a: t[i], b: t[i + 1])) }
-                if i + 2 < t.endIndex { out.append(NGram(a: t[i], b: t[i + 1], c: t[i + 2])) }
-                if i + 3 < t.endIndex { out.append(NGram(a: t[i], b: t[i + 1], c: t[i + 2], d: t[i + 3])) }
+        /// A table for at most `capacity` distinct n-grams, at most half full.
+        static func with(capacity: Int, _ body: (inout NGramCounts) -> Void) {
+            var size = 16
+            while size < 2 * capacity { size *= 2 }
+            withUnsafeTemporaryAllocation(of: Slot.self, capacity: size) { slots in
+                slots.initialize(repeating: Slot(key0: 0, key1: 0, count: (0, 0)))
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { taken in
+                    var counts = NGramCounts(slots: slots, taken: taken)
+                    body(&counts)
+                }
             }
-            return out
+        }
+
+        /// Every n-gram (n = 1…4) of `ids`, counted for `side` (0 the reference, 1 the hypothesis).
+        mutating func add(_ ids: UnsafeBufferPointer<UInt32>, side: Int) {
+            let mask = slots.count - 1
+            for i in 0..<ids.count {
+                let a = UInt64(ids[i]) + 1
+                for n in 1...min(4, ids.count - i) {
+                    let b = n > 1 ? UInt64(ids[i + 1]) + 1 : 0, c = n > 2 ? UInt64(ids[i + 2]) + 1 : 0, d = n > 3 ? UInt64(ids[i + 3]) + 1 : 0
+                    let key0 = a << 32 | b, key1 = c << 32 | d
+                    let h = (key0 &* 0x9E37_79B9_7F4A_7C15) ^ (key1 &* 0xC2B2_AE3D_27D4_EB4F)
+                    var slot = Int(truncatingIfNeeded: h ^ h >> 29) & mask
+                    while slots[slot].key0 != 0 && (slots[slot].key0 != key0 || slots[slot].key1 != key1) { slot = (slot + 1) & mask }
+                    if slots[slot].key0 == 0 {
+                        slots[slot].key0 = key0
+                        slots[slot].key1 = key1
+                        taken[takenCount] = Int32(truncatingIfNeeded: slot)
+                        takenCount += 1
+                    }
+                    if side == 0 { slots[slot].count.0 += 1 } else { slots[slot].count.1 += 1 }
+                }
+            }
+        }
+
+        /// Each n-gram's order and counts (reference, hypothesis).
+        func forEach(_ body: (Int, Int, Int) -> Void) {
+            for t in taken[0..<takenCount] {
+                let s = slots[Int(t)]
+                let n = s.key1 & 0xFFFF_FFFF != 0 ? 4 : s.key1 != 0 ? 3 : s.key0 & 0xFFFF_FFFF != 0 ? 2 : 1
+                body(n, Int(s.count.0), Int(s.count.1))
+            }
         }
     }
 }

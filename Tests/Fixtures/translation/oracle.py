@@ -8,8 +8,11 @@ Reads JSON Lines requests on stdin, writes one JSON line per request on stdout:
       spaces, as the reference's JapaneseTranslationPreparator does.
   {"op": "nagisa", "texts": [...]}  -> {"words": [[...], ...]}   nagisa.Tagger().wakati
   {"op": "janome", "texts": [...]}  -> {"words": [[...], ...]}   Tokenizer(wakati=True)
+  {"op": "extract", "prefix": "日本語:", "texts": [...]}  -> {"found": [content or null, ...]}
+      the content group of the last re.finditer match of the reference's prefixed-line pattern
 """
 import json
+import re
 import sys
 
 import sacrebleu
@@ -50,6 +53,13 @@ for line in sys.stdin:
     elif op in ("nagisa", "janome"):
         words = words_of(op)
         out = {"words": [words(t) for t in req["texts"]]}
+    elif op == "extract":
+        pattern = re.compile(rf"(?m)^\s*{re.escape(req['prefix'])}\s*(?P<content>[^\n\r]*)")
+        found = []
+        for t in req["texts"]:
+            matches = list(pattern.finditer(t))
+            found.append(matches[-1].group("content") if matches else None)
+        out = {"found": found}
     else:
         raise SystemExit(f"oracle: unknown op {op!r}")
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
