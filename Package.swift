@@ -21,7 +21,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Jobs", ["EvalCore"]),
     ("CLI", ["EvalCore", argumentParser]),
     ("JapaneseText", ["EvalCore"]),
-    ("Nagisa", ["EvalCore"]),
+    ("Nagisa", ["EvalCore", "NagisaKernels"]),
 ]
 
 /// Optimized in debug builds too: nagisa's BiLSTM is ~100 times slower unoptimized, which makes the
@@ -68,6 +68,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // nagisa's float32 inner loops, in C for per-CPU clones (AVX2 where there is AVX2; see the header).
+        // Optimized in debug builds too, like Nagisa; fp-contract off keeps multiply and add apart.
+        .target(name: "NagisaKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
     ]
     + libraries.map {
         .target(name: $0.name, dependencies: $0.dependencies,

@@ -1,5 +1,6 @@
 import EvalCore
 import Foundation
+import Glibc
 
 /// nagisa 0.2.11's word-segmentation network (model `nagisa_v001`), read from the files
 /// bin/nagisa-setup converts from the PyPI wheel: float32 weights behind a JSON header, and the
@@ -16,6 +17,8 @@ final class NagisaModel: Sendable {
     let forward: LSTM, backward: LSTM
     /// `w_ws` row-major (tags × 2H), `b_ws`, and `trans[next * tags + previous]` (nagisa's `trans.as_array()`).
     let wOut: [Float], bOut: [Float], trans: [Double]
+    /// The weights file, which the embedding tables read in place.
+    private let mapping: MappedFile
     let hidden: Int, tags: Int, inputs: Int
     var gateRows: Int { 4 * hidden }
     var inputRows: Int { 8 * hidden }
@@ -26,9 +29,15 @@ final class NagisaModel: Sendable {
     /// bin/nagisa-setup's folder name, which changes with the files' format (so an older cache is rebuilt, not misread).
     static let formatVersion = "nagisa-0.2.11-v2"
 
-    /// An embedding table: row i is `dim` floats from `offset + i * dim` of `floats`.
-    struct Table: Sendable {
-        let floats: [Float], offset: Int, dim: Int, count: Int
+    /// An embedding table: row i is `dim` floats from float `offset + i * dim` of the weights file's
+    /// values (in its mapping, not necessarily aligned).
+    struct Table: @unchecked Sendable {  // read-only memory that lives as long as the model
+        let values: UnsafeRawPointer, offset: Int, dim: Int, count: Int
+
+        /// Row `id` into `to` (`dim` floats).
+        @inline(__always) func copyRow(_ id: Int32, to: UnsafeMutablePointer<Float>) {
+            UnsafeMutableRawPointer(to).copyMemory(from: values + 4 * (offset + Int(id) * dim), byteCount: 4 * dim)
+        }
     }
 
     /// DyNet's VanillaLSTMBuilder (one layer): gates i, f, o, g stacked; forget bias 1.
@@ -39,34 +48,34 @@ final class NagisaModel: Sendable {
 
     init(directory: String) throws {
         let weightsPath = directory + "/nagisa_v001.weights", vocabPath = directory + "/nagisa_v001.vocab"
-        guard let data = FileManager.default.contents(atPath: weightsPath),
-              let vocab = FileManager.default.contents(atPath: vocabPath) else {
-            throw EvalError("nagisa's model files are missing in \(directory)", field: "bleu_lmevalja",
+        let data: MappedFile, vocab: MappedFile
+        do {
+            (data, vocab) = (try MappedFile(weightsPath), try MappedFile(vocabPath))
+        } catch {
+            throw EvalError("nagisa's model files are missing in \(directory) (\(error))", field: "bleu_lmevalja",
                             hint: "run bin/nagisa-setup (it prints NAGISA_DATA=…)")
         }
-        let (header, floats) = try data.withUnsafeBytes { raw -> ([String: JSONValue], [Float]) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            guard let newline = bytes.firstIndex(of: 0x0A), let header = try JSON.decode(bytes[..<newline]).object else {
-                throw EvalError("no header in \(weightsPath)", hint: "rerun bin/nagisa-setup")
-            }
-            let count = (bytes.count - newline - 1) / 4
-            var floats = [Float](repeating: 0, count: count)
-            floats.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(newline + 1)..<(newline + 1 + 4 * count)])) }
-            return (header, floats)
+        mapping = data
+        let bytes = data.bytes
+        guard let newline = bytes.firstIndex(of: 0x0A), let header = try JSON.decode(bytes[..<newline]).object else {
+            throw EvalError("no header in \(weightsPath)", hint: "rerun bin/nagisa-setup")
         }
+        // The values start right after the header line, so they are read unaligned.
+        let values = UnsafeRawPointer(bytes.baseAddress!) + newline + 1, count = (bytes.count - newline - 1) / 4
+        func float(_ i: Int) -> Float { values.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
         /// A parameter `{rows, cols}` (DyNet stores it column-major): its offset, checked.
         func param(_ name: String, _ rows: Int?, _ cols: Int?) throws -> (rows: Int, cols: Int, offset: Int) {
             guard let d = header[name]?.array, d.count == 3, let r = d[0].int, let c = d[1].int, let off = d[2].int,
-                  r > 0, c > 0, off >= 0, off + r * c <= floats.count, rows.map({ $0 == r }) ?? true, cols.map({ $0 == c }) ?? true else {
+                  r > 0, c > 0, off >= 0, off + r * c <= count, rows.map({ $0 == r }) ?? true, cols.map({ $0 == c }) ?? true else {
                 throw EvalError("parameter \(name) missing, out of range or of an unexpected shape in \(weightsPath)", hint: "rerun bin/nagisa-setup")
             }
             return (r, c, off)
         }
-        func values(_ p: (rows: Int, cols: Int, offset: Int)) -> [Float] { Array(floats[p.offset..<(p.offset + p.rows * p.cols)]) }
+        func array(_ p: (rows: Int, cols: Int, offset: Int)) -> [Float] { (p.offset..<(p.offset + p.rows * p.cols)).map(float) }
         /// A lookup table `{dim, size}`: embedding i is column i.
         func table(_ name: String) throws -> Table {
             let p = try param(name, nil, nil)
-            return Table(floats: floats, offset: p.offset, dim: p.rows, count: p.cols)
+            return Table(values: values, offset: p.offset, dim: p.rows, count: p.cols)
         }
         // Parameter names are DyNet's, in nagisa's creation order (model.py): lookups UNI /_0, BI /_1,
         // WORD /_2, CTYPE /_3; w_ws /_5, b_ws /_6, trans /_7; the segmentation BiLSTM is `/birnn/`.
@@ -80,21 +89,21 @@ final class NagisaModel: Sendable {
         var wx = [Float](repeating: 0, count: 2 * gates * inputs)
         for c in 0..<inputs {
             for r in 0..<gates {
-                wx[c * 2 * gates + r] = floats[fwx.offset + c * gates + r]
-                wx[c * 2 * gates + gates + r] = floats[bwx.offset + c * gates + r]
+                wx[c * 2 * gates + r] = float(fwx.offset + c * gates + r)
+                wx[c * 2 * gates + gates + r] = float(bwx.offset + c * gates + r)
             }
         }
         inputWeights = wx
-        forward = LSTM(wh: values(fwh), b: values(try param(f + "/_2", gates, 1)))
-        backward = LSTM(wh: values(try param(b + "/_1", gates, hidden)), b: values(try param(b + "/_2", gates, 1)))
+        forward = LSTM(wh: array(fwh), b: array(try param(f + "/_2", gates, 1)))
+        backward = LSTM(wh: array(try param(b + "/_1", gates, hidden)), b: array(try param(b + "/_2", gates, 1)))
         let out = try param("/_5", nil, 2 * hidden), tags = out.rows, outCols = 2 * hidden
         self.tags = tags
-        wOut = (0..<tags).flatMap { r in (0..<outCols).map { c in floats[out.offset + c * tags + r] } }
-        bOut = values(try param("/_6", tags, 1))
-        trans = values(try param("/_7", tags, tags)).map(Double.init)
+        wOut = (0..<tags).flatMap { r in (0..<outCols).map { c in float(out.offset + c * tags + r) } }
+        bOut = array(try param("/_6", tags, 1))
+        trans = array(try param("/_7", tags, tags)).map(Double.init)
         guard tags == 6, ctypeEmb.count == 7 else { throw EvalError("unexpected parameter shapes in \(weightsPath)", hint: "rerun bin/nagisa-setup") }
 
-        let v = try Self.vocabularies([UInt8](vocab), path: vocabPath, rows: [uniEmb.count, biEmb.count, wordEmb.count])
+        let v = try Self.vocabularies(vocab.bytes, path: vocabPath, rows: [uniEmb.count, biEmb.count, wordEmb.count])
         (uni, bi, word) = (v[0].table, v[1].table, v[2].table)
         (uniOOV, biOOV, wordOOV) = (v[0].oov, v[1].oov, v[2].oov)
     }
@@ -102,14 +111,14 @@ final class NagisaModel: Sendable {
     /// bin/nagisa-setup's vocabulary file: a magic line, then the uni, bi and word tables, each a
     /// count and, per entry, its id, its key's length and the key's code points (little-endian UInt32s).
     /// A bigram key `c<E>` becomes `[c, endOfText]`; keys no lookup can reach (`oov` as a unigram) are dropped.
-    private static func vocabularies(_ bytes: [UInt8], path: String, rows: [Int]) throws -> [(table: CodePointTable, oov: Int32)] {
+    private static func vocabularies(_ bytes: UnsafeBufferPointer<UInt8>, path: String, rows: [Int]) throws -> [(table: CodePointTable, oov: Int32)] {
         let magic = Array("nagisa vocabulary 1\n".utf8)
         guard bytes.starts(with: magic) else { throw EvalError("not a nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
         var at = magic.count
         func next() throws -> UInt32 {
             guard at + 4 <= bytes.count else { throw EvalError("truncated nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
             defer { at += 4 }
-            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            return UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: at, as: UInt32.self))
         }
         let endMark = Array("<E>".unicodeScalars.map(\.value)), oovKey = Array("oov".unicodeScalars.map(\.value))
         var tables: [(table: CodePointTable, oov: Int32)] = []
@@ -135,4 +144,23 @@ final class NagisaModel: Sendable {
         guard at == bytes.count else { throw EvalError("trailing bytes in \(path)", hint: "rerun bin/nagisa-setup") }
         return tables
     }
+}
+
+/// A file mapped read-only for the life of the object.
+final class MappedFile: @unchecked Sendable {  // read-only after init
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw EvalError("\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { throw EvalError("\(path): empty or unreadable") }
+        guard let base = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw EvalError("\(path): mmap: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size))
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }

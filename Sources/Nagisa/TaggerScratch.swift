@@ -1,4 +1,5 @@
 import Foundation
+import NagisaKernels
 
 /// One caller's working memory for nagisa's network: flat buffers reused from text to text, and
 /// the input-layer products met so far. The BiLSTM's input is a concatenation of embeddings (the
@@ -10,7 +11,7 @@ final class TaggerScratch {
     private var cps: [UInt32] = [], uni: [Int32] = [], bi: [Int32] = [], ctype: [Int32] = []
     /// Per character, the word id of each length 1...8 starting there; -1 if none.
     private var matches: [Int32] = []
-    private var x: [Float] = [], obs: [Double] = []
+    private var x: [Float] = [], state: [Float] = [], obs: [Double] = []
     /// Both directions' h, unit-major (forward units, then backward ones; characters padded to a
     /// multiple of 8), so that `output` reads eight characters' values of a unit at once.
     private var ht: [Float] = []
@@ -30,6 +31,8 @@ final class TaggerScratch {
     private let fixedKeys: Int
     private var owners: [Int32]
     private let products: UnsafeMutablePointer<Float>  // written before read (see `owners`)
+    /// One embedding row, aligned (the model's are read in place, unaligned).
+    private let embedding: UnsafeMutablePointer<Float>
 
     init(_ m: NagisaModel) {
         self.m = m
@@ -53,9 +56,10 @@ final class TaggerScratch {
         fixedKeys = bases[Kind.bi0.rawValue]
         owners = [Int32](repeating: 0, count: fixedKeys + 1 << Self.cacheBits)
         products = .allocate(capacity: rows * owners.count)
+        embedding = .allocate(capacity: tables.map(\.dim).max()!)
     }
 
-    deinit { products.deallocate() }
+    deinit { products.deallocate(); embedding.deallocate() }
 
     /// The BMES tag of each character of `lower` (the lowered, preprocessed text).
     func tags(_ lower: [Unicode.Scalar]) -> [Int] {
@@ -63,8 +67,7 @@ final class TaggerScratch {
         features(lower)
         inputs(n)
         Self.reserve(&ht, 2 * m.hidden * Self.padded(n))
-        recur(m.forward, n: n, rowOffset: 0, reversed: false, unitOffset: 0)
-        recur(m.backward, n: n, rowOffset: m.gateRows, reversed: true, unitOffset: m.hidden)
+        recur(n)
         output(n)
         return viterbi(n)
     }
@@ -125,10 +128,9 @@ final class TaggerScratch {
         owners[slot] = Int32(key + 1)
         let table = kindTable[kind.rawValue], column = kindColumn[kind.rawValue]
         // Each row's sum runs over the embedding in order, starting from 0.
+        table.copyRow(id, to: embedding)
         m.inputWeights.withUnsafeBufferPointer { w in
-            table.floats.withUnsafeBufferPointer { e in
-                Self.matrixVector(products + start, w.baseAddress! + column * rows, e.baseAddress! + table.offset + Int(id) * table.dim, rows, table.dim, adding: false)
-            }
+            nk_matvec(products + start, w.baseAddress! + column * rows, embedding, rows, table.dim, 0)
         }
         return start
     }
@@ -137,19 +139,22 @@ final class TaggerScratch {
     /// 0 + p₁ + p₂ + … is).
     private func inputs(_ n: Int) {
         Self.reserve(&x, n * rows)
-        var gathered: [(key: Int32, offset: Int)] = []
-        gathered.reserveCapacity(32)
+        var keys: [Int32] = [], offsets: [Int] = []
+        keys.reserveCapacity(32); offsets.reserveCapacity(32)
         x.withUnsafeMutableBufferPointer { x in
             for i in 0..<n {
                 let y = x.baseAddress! + i * rows
-                gathered.removeAll(keepingCapacity: true)
-                blocks(i, n) { kind, id in gathered.append((Int32(kindBase[kind.rawValue]) + id, product(kind, id))) }
+                keys.removeAll(keepingCapacity: true); offsets.removeAll(keepingCapacity: true)
+                blocks(i, n) { kind, id in keys.append(Int32(kindBase[kind.rawValue]) + id); offsets.append(product(kind, id)) }
                 // One pass over the row unless a later block's product took an earlier one's slot.
-                if gathered.allSatisfy({ owners[$0.offset / rows] == $0.key + 1 }) {
-                    gathered.withUnsafeBufferPointer { Self.sum(y, products, $0, rows) }
+                if zip(keys, offsets).allSatisfy({ owners[$1 / rows] == $0 + 1 }) {
+                    nk_sum(y, products, offsets, offsets.count, rows)
                 } else {
                     y.update(repeating: 0, count: rows)
-                    blocks(i, n) { kind, id in Self.add(y, products + product(kind, id), rows) }
+                    blocks(i, n) { kind, id in
+                        let p = products + product(kind, id)
+                        for r in 0..<rows { y[r] += p[r] }
+                    }
                 }
             }
         }
@@ -176,84 +181,22 @@ final class TaggerScratch {
 
     @inline(__always) private static func padded(_ n: Int) -> Int { (n + 7) & ~7 }
 
-    /// One direction of the BiLSTM (`rowOffset` picks its rows of `x`); its h goes to `ht` from unit
-    /// `unitOffset` on.
-    private func recur(_ l: NagisaModel.LSTM, n: Int, rowOffset: Int, reversed: Bool, unitOffset: Int) {
-        let H = m.hidden, R = m.gateRows, rows = rows, stride = Self.padded(n)
-        // a (gate rows), c and h, each padded by a vector: the activations run eight units at a
-        // time, the last vector's lanes past H land in the padding.
-        var state = [Float](repeating: 0, count: (R + 8) + 2 * (H + 8))
+    /// The BiLSTM; its h goes to `ht`.
+    private func recur(_ n: Int) {
+        let stride = Self.padded(n), H = m.hidden, f = m.forward, b = m.backward
+        Self.reserve(&state, 2 * (6 * H + 24))
         x.withUnsafeBufferPointer { x in
-        l.wh.withUnsafeBufferPointer { wh in
-        l.b.withUnsafeBufferPointer { b in
         ht.withUnsafeMutableBufferPointer { ht in
-        state.withUnsafeMutableBufferPointer { state in
-            let (x, wh, b, ht) = (x.baseAddress!, wh.baseAddress!, b.baseAddress!, ht.baseAddress! + unitOffset * stride)
-            let a = state.baseAddress!, c = a + R + 8, h = c + H + 8
-            for step in 0..<n {
-                let i = reversed ? n - 1 - step : step
-                // Each gate row: x + b, then + wh[r][j] · h[j] for j in order (h of the step before).
-                for r in Swift.stride(from: 0, to: R, by: 8) { Self.store(Self.load(x + i * rows + rowOffset + r) + Self.load(b + r), a + r) }
-                if step > 0 { Self.matrixVector(a, wh, h, R, H, adding: true) }
-                // Gates i, f (forget bias 1), o, g; c = f·c + i·g; h = o·tanh(c).
-                for j in Swift.stride(from: 0, to: H, by: 8) {
-                    let ig = V.sigmoid(Self.load(a + j)), fg = V.sigmoid(Self.load(a + H + j) + 1)
-                    let og = V.sigmoid(Self.load(a + 2 * H + j)), g = V.tanh(Self.load(a + 3 * H + j))
-                    let cj = fg * Self.load(c + j) + ig * g
-                    Self.store(cj, c + j)
-                    Self.store(og * V.tanh(cj), h + j)
-                }
-                for j in 0..<H { ht[j * stride + i] = h[j] }
-            }
+            let ht = ht.baseAddress!
+            nk_bilstm(x.baseAddress!, rows, f.wh, f.b, b.wh, b.b, H, n, ht, stride, &state)
             // `output` reads the padding lanes too (and drops them): zeros, never leftovers that may be NaN.
-            for j in 0..<H { (ht + j * stride + n).update(repeating: 0, count: stride - n) }
-        }
-        }
-        }
+            for j in 0..<(2 * H) { (ht + j * stride + n).update(repeating: 0, count: stride - n) }
         }
         }
     }
 
-    // Vector loops eight rows at a time; each row's sum keeps its scalar order (no reassociation,
-    // no fused multiply-add), so the values are the scalar loops'.
     private typealias V = SIMD8<Float>
     @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) private static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-
-    /// `y[r] += x[r]` for r < n (n a multiple of 8).
-    @inline(__always) private static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
-        for r in stride(from: 0, to: n, by: 8) { store(load(y + r) + load(x + r), y + r) }
-    }
-    /// `y[r] = ((p₁[r] + p₂[r]) + …)` over the blocks' products (`base + offset`), for r < n (n a multiple of 8).
-    @inline(__always) private static func sum(_ y: UnsafeMutablePointer<Float>, _ base: UnsafePointer<Float>, _ blocks: UnsafeBufferPointer<(key: Int32, offset: Int)>, _ n: Int) {
-        for r in stride(from: 0, to: n, by: 8) {
-            var s = load(base + blocks[0].offset + r)
-            for b in 1..<blocks.count { s += load(base + blocks[b].offset + r) }
-            store(s, y + r)
-        }
-    }
-    /// `y[r] (+)= Σ_j w[j · rows + r] · v[j]`, j in order, for r < rows (a multiple of 8): 32 rows
-    /// at a time so that four independent sums keep the adders busy. Not `adding`: the sums start
-    /// from 0, as y = 0 would.
-    @inline(__always) private static func matrixVector(_ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ rows: Int, _ cols: Int, adding: Bool) {
-        @inline(__always) func start(_ p: UnsafeMutablePointer<Float>) -> V { adding ? load(p) : .zero }
-        var r = 0
-        while r + 32 <= rows {
-            var s0 = start(y + r), s1 = start(y + r + 8), s2 = start(y + r + 16), s3 = start(y + r + 24)
-            for j in 0..<cols {
-                let vj = V(repeating: v[j]), col = w + j * rows + r
-                s0 += load(col) * vj; s1 += load(col + 8) * vj; s2 += load(col + 16) * vj; s3 += load(col + 24) * vj
-            }
-            store(s0, y + r); store(s1, y + r + 8); store(s2, y + r + 16); store(s3, y + r + 24)
-            r += 32
-        }
-        while r < rows {
-            var s = start(y + r)
-            for j in 0..<cols { s += load(w + j * rows + r) * V(repeating: v[j]) }
-            store(s, y + r)
-            r += 8
-        }
-    }
 
     /// The tag scores per character: `b_ws + w_ws · [forward h; backward h]` (six tags, as the
     /// model's shapes were checked to be).

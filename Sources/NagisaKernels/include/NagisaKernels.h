@@ -1,0 +1,24 @@
+#ifndef NAGISA_KERNELS_H
+#define NAGISA_KERNELS_H
+// nagisa's float32 inner loops (Sources/NagisaKernels/kernels.c): each is compiled once per x86-64
+// level and picked for the running CPU when the program loads, so one portable binary uses AVX2
+// where there is AVX2. Every value is the same on every level (the same operations in the same
+// order, no fused multiply-add).
+
+/// y[r] (+)= sum_j w[j * rows + r] * v[j], j in order, for r < rows (a multiple of 8); without
+/// `adding` each sum starts from 0.
+void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding);
+
+/// y[r] = ((base[offsets[0] + r] + base[offsets[1] + r]) + ...) for r < rows (a multiple of 8), count >= 1.
+void nk_sum(float *y, const float *base, const long *offsets, long count, long rows);
+
+/// DyNet's bidirectional VanillaLSTM (one layer each way) over n characters: at character i, a
+/// direction's gate rows are its part of x[i * xStride ...] (forward 0..<4H, backward 4H..<8H)
+/// + b + wh . h (wh column-major, 4H x H; gates i, f, o, g; forget bias 1), with h of the
+/// character before (forward) or after (backward); c = f c + i g, h = o tanh(c). Unit j's h at
+/// character i goes to ht[j * htStride + i] (forward) and ht[(H + j) * htStride + i] (backward).
+/// `state` holds 2 (6H + 24) floats of working memory.
+void nk_bilstm(const float *x, long xStride, const float *whF, const float *bF, const float *whB, const float *bB,
+               long hidden, long n, float *ht, long htStride, float *state);
+
+#endif

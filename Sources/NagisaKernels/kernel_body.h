@@ -1,0 +1,127 @@
+// The kernels for one vector width: kernels.c includes this once per CPU level, with LANES and
+// F(name) (the level's suffix) defined. Lane count changes no value: each lane does the scalar
+// operations of its row, in order.
+
+typedef float F(v) __attribute__((ext_vector_type(LANES)));
+typedef unsigned F(vu) __attribute__((ext_vector_type(LANES)));
+typedef int F(vi) __attribute__((ext_vector_type(LANES)));
+#define V F(v)
+#define VU F(vu)
+#define VI F(vi)
+
+static inline V F(ld)(const float *p) { V v; memcpy(&v, p, sizeof v); return v; }
+static inline void F(st)(float *p, V v) { memcpy(p, &v, sizeof v); }
+/// Lanes of `a` where `m` is set, else of `b`.
+static inline V F(pick)(VI m, V a, V b) { return (V)(((VU)m & (VU)a) | (~(VU)m & (VU)b)); }
+/// x clamped to [lo, hi], NaN kept.
+static inline V F(clamp)(V x, float lo, float hi) {
+    x = F(pick)(x < lo, (V)lo, x);
+    return F(pick)(x > hi, (V)hi, x);
+}
+
+/// e^x: x = n ln 2 + r, n = x log2(e) rounded to nearest (ln 2 in two parts, so r is exact), e^r
+/// by Cephes' degree-6 polynomial, times 2^n built in the exponent bits; clamped to float's range.
+static inline V F(exp)(V v) {
+    V x = F(clamp)(v, -88.3762626647949f, 88.3762626647950f);
+    // Adding 1.5 * 2^23 rounds to an integer, which then sits in the low mantissa bits.
+    V shifted = x * 1.44269504088896341f + 12582912.0f, n = shifted - 12582912.0f;
+    V r = x - n * 0.693359375f - n * -2.12194440e-4f;
+    V p = (V)1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    V y = p * (r * r) + r + 1.0f;
+    VU bits = ((VU)shifted - 0x4B400000u + 127u) << 23;
+    return y * (V)bits;
+}
+
+static inline V F(sigmoid)(V x) { return 1.0f / (1.0f + F(exp)(-x)); }
+
+/// tanh(x) as p(x)/q(x) on x clamped to +-7.905... (where it rounds to +-1), x itself below 4e-4.
+static inline V F(tanh)(V v) {
+    V x = F(clamp)(v, -7.90531110763549805f, 7.90531110763549805f), x2 = x * x;
+    V p = (V)-2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    p = p * x;
+    V q = (V)1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    return F(pick)((v > -0.0004f) & (v < 0.0004f), v, p / q);
+}
+
+/// Eight vectors of rows at a time, so that eight independent sums keep the adders busy.
+static inline void F(matvec)(float *y, const float *w, const float *v, long rows, long cols, int adding) {
+    long r = 0;
+    for (; r + 8 * LANES <= rows; r += 8 * LANES) {
+        V s[8];
+        for (int k = 0; k < 8; k++) s[k] = adding ? F(ld)(y + r + LANES * k) : (V)0.0f;
+        for (long j = 0; j < cols; j++) {
+            const float *col = w + j * rows + r;
+            V vj = (V)v[j];
+            for (int k = 0; k < 8; k++) s[k] += F(ld)(col + LANES * k) * vj;
+        }
+        for (int k = 0; k < 8; k++) F(st)(y + r + LANES * k, s[k]);
+    }
+    for (; r < rows; r += LANES) {
+        V s = adding ? F(ld)(y + r) : (V)0.0f;
+        for (long j = 0; j < cols; j++) s += F(ld)(w + j * rows + r) * (V)v[j];
+        F(st)(y + r, s);
+    }
+}
+
+static void F(nk_matvec)(float *y, const float *w, const float *v, long rows, long cols, int adding) {
+    F(matvec)(y, w, v, rows, cols, adding);
+}
+
+static void F(nk_sum)(float *y, const float *base, const long *offsets, long count, long rows) {
+    for (long r = 0; r < rows; r += LANES) {
+        V s = F(ld)(base + offsets[0] + r);
+        for (long b = 1; b < count; b++) s += F(ld)(base + offsets[b] + r);
+        F(st)(y + r, s);
+    }
+}
+
+/// One step of one direction: a = x + b + wh . h; then the gates, c and h (see nk_lstm).
+static inline void F(step)(const float *x, const float *wh, const float *b, long H, int first, float *a, float *c, float *h) {
+    const long R = 4 * H;
+    // Each gate row: x + b, then + wh[r][j] h[j] for j in order (h of the step before).
+    for (long r = 0; r < R; r += LANES) F(st)(a + r, F(ld)(x + r) + F(ld)(b + r));
+    if (!first) F(matvec)(a, wh, h, R, H, 1);
+    // Gates i, f (forget bias 1), o, g; c = f c + i g; h = o tanh(c).
+    for (long j = 0; j < H; j += LANES) {
+        V ig = F(sigmoid)(F(ld)(a + j)), fg = F(sigmoid)(F(ld)(a + H + j) + 1.0f);
+        V og = F(sigmoid)(F(ld)(a + 2 * H + j)), g = F(tanh)(F(ld)(a + 3 * H + j));
+        V cj = fg * F(ld)(c + j) + ig * g;
+        F(st)(c + j, cj);
+        F(st)(h + j, og * F(tanh)(cj));
+    }
+}
+
+static void F(nk_bilstm)(const float *x, long xStride, const float *whF, const float *bF, const float *whB, const float *bB,
+                         long hidden, long n, float *ht, long htStride, float *state) {
+    const long H = hidden, R = 4 * hidden, size = R + 2 * H + 24;
+    // Per direction a (gate rows), c and h, each padded by eight floats: the activations run a
+    // vector of units at a time, and the last vector's lanes past H land in the padding.
+    memset(state, 0, sizeof(float) * 2 * size);
+    float *aF = state, *cF = aF + R + 8, *hF = cF + H + 8;
+    float *aB = state + size, *cB = aB + R + 8, *hB = cB + H + 8;
+    // The two directions step together: their chains are independent, so the CPU overlaps them.
+    for (long step = 0; step < n; step++) {
+        const long i = step, k = n - 1 - step;
+        F(step)(x + i * xStride, whF, bF, H, step == 0, aF, cF, hF);
+        F(step)(x + k * xStride + R, whB, bB, H, step == 0, aB, cB, hB);
+        for (long j = 0; j < H; j++) { ht[j * htStride + i] = hF[j]; ht[(H + j) * htStride + k] = hB[j]; }
+    }
+}
+
+#undef V
+#undef VU
+#undef VI

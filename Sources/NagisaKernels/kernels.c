@@ -1,0 +1,41 @@
+// nagisa's network in float32, as DyNet computes it: its logistic is 1 / (1 + exp(-x)) with Eigen's
+// vectorised exp (Cephes' range reduction and polynomial), its tanh Eigen's 13/6-degree rational
+// approximation. The kernels (kernel_body.h) are built twice on x86-64, four lanes for any CPU and
+// eight with AVX2, and each call takes the one the CPU runs.
+#include "NagisaKernels.h"
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+#define LANES 4
+#define F(name) name##_base
+#include "kernel_body.h"
+#undef LANES
+#undef F
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#define LANES 8
+#define F(name) name##_avx2
+#include "kernel_body.h"
+#undef LANES
+#undef F
+#pragma clang attribute pop
+#define AVX2 __builtin_cpu_supports("avx2")
+#else
+#define AVX2 0
+#endif
+
+void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding) {
+    if (AVX2) nk_matvec_avx2(y, w, v, rows, cols, adding); else nk_matvec_base(y, w, v, rows, cols, adding);
+}
+
+void nk_sum(float *y, const float *base, const long *offsets, long count, long rows) {
+    if (AVX2) nk_sum_avx2(y, base, offsets, count, rows); else nk_sum_base(y, base, offsets, count, rows);
+}
+
+void nk_bilstm(const float *x, long xStride, const float *whF, const float *bF, const float *whB, const float *bB,
+               long hidden, long n, float *ht, long htStride, float *state) {
+    if (AVX2) nk_bilstm_avx2(x, xStride, whF, bF, whB, bB, hidden, n, ht, htStride, state);
+    else nk_bilstm_base(x, xStride, whF, bF, whB, bB, hidden, n, ht, htStride, state);
+}
