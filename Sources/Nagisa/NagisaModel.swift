@@ -36,7 +36,8 @@ final class NagisaModel: Sendable {
 
         /// Row `id` into `to` (`dim` floats).
         @inline(__always) func copyRow(_ id: Int32, to: UnsafeMutablePointer<Float>) {
-            UnsafeMutableRawPointer(to).copyMemory(from: values + 4 * (offset + Int(id) * dim), byteCount: 4 * dim)
+            let row = values + 4 * (offset + Int(id) * dim)
+            for j in 0..<dim { to[j] = row.loadUnaligned(fromByteOffset: 4 * j, as: Float.self) }
         }
     }
 

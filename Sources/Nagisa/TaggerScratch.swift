@@ -24,10 +24,12 @@ final class TaggerScratch {
     private enum Kind: Int, CaseIterable { case uni0, uni1, uni2, ct0, ct1, ct2, bi0, bi1, bi2, start, end }
     private let kindTable: [NagisaModel.Table], kindColumn: [Int], kindBase: [Int]
     /// Products by key (`kindBase` + id): the small tables' keys (below `fixedKeys`, about 15 MB
-    /// at most) each have their own slot; the others share a direct-mapped cache of 2^15 slots
-    /// (about 50 MB), since the bigrams and words a corpus meets are unbounded. Slot k holds the
+    /// at most) each have their own slot; the others share a direct-mapped cache of 2^13 slots
+    /// (about 13 MB), since the bigrams and words a corpus meets are unbounded. (2^15 slots missed
+    /// a third less on the bench corpus but were slower: more memory to fault in and to miss in,
+    /// twice over with two workers.) Slot k holds the
     /// product of key `owners[k] - 1`; 0 = empty.
-    private static let cacheBits = 15
+    private static let cacheBits = 13
     private let fixedKeys: Int
     private var owners: [Int32]
     private let products: UnsafeMutablePointer<Float>  // written before read (see `owners`)
@@ -139,16 +141,21 @@ final class TaggerScratch {
     /// 0 + p₁ + p₂ + … is).
     private func inputs(_ n: Int) {
         Self.reserve(&x, n * rows)
-        var keys: [Int32] = [], offsets: [Int] = []
-        keys.reserveCapacity(32); offsets.reserveCapacity(32)
+        // At most 9 window blocks and 8 words each way a character.
+        withUnsafeTemporaryAllocation(of: (key: Int32, offset: Int).self, capacity: 32) { gathered in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { offsets in
         x.withUnsafeMutableBufferPointer { x in
             for i in 0..<n {
                 let y = x.baseAddress! + i * rows
-                keys.removeAll(keepingCapacity: true); offsets.removeAll(keepingCapacity: true)
-                blocks(i, n) { kind, id in keys.append(Int32(kindBase[kind.rawValue]) + id); offsets.append(product(kind, id)) }
+                var count = 0
+                blocks(i, n) { kind, id in
+                    let offset = product(kind, id)
+                    gathered[count] = (Int32(kindBase[kind.rawValue]) + id, offset); offsets[count] = offset
+                    count += 1
+                }
                 // One pass over the row unless a later block's product took an earlier one's slot.
-                if zip(keys, offsets).allSatisfy({ owners[$1 / rows] == $0 + 1 }) {
-                    nk_sum(y, products, offsets, offsets.count, rows)
+                if gathered[..<count].allSatisfy({ owners[$0.offset / rows] == $0.key + 1 }) {
+                    nk_sum(y, products, offsets.baseAddress!, count, rows)
                 } else {
                     y.update(repeating: 0, count: rows)
                     blocks(i, n) { kind, id in
@@ -157,6 +164,8 @@ final class TaggerScratch {
                     }
                 }
             }
+        }
+        }
         }
     }
 
