@@ -111,39 +111,52 @@ final class NagisaModel: Sendable {
 
     /// bin/nagisa-setup's vocabulary file: a magic line, then the uni, bi and word tables, each a
     /// count and, per entry, its id, its key's length and the key's code points (little-endian UInt32s).
-    /// A bigram key `c<E>` becomes `[c, endOfText]`; keys no lookup can reach (`oov` as a unigram) are dropped.
+    /// A bigram key `c<E>` becomes `[c, endOfText]`; keys no lookup can reach (`oov` as a unigram) are
+    /// dropped. The three hash tables are built at once (two of them are large; a second worker
+    /// would only wait for the model).
     private static func vocabularies(_ bytes: UnsafeBufferPointer<UInt8>, path: String, rows: [Int]) throws -> [(table: CodePointTable, oov: Int32)] {
         let magic = Array("nagisa vocabulary 1\n".utf8)
         guard bytes.starts(with: magic) else { throw EvalError("not a nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
-        var at = magic.count
-        func next() throws -> UInt32 {
-            guard at + 4 <= bytes.count else { throw EvalError("truncated nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
-            defer { at += 4 }
-            return UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: at, as: UInt32.self))
-        }
-        let endMark = Array("<E>".unicodeScalars.map(\.value)), oovKey = Array("oov".unicodeScalars.map(\.value))
-        var tables: [(table: CodePointTable, oov: Int32)] = []
-        for (t, (name, maxLength)) in [("uni", 1), ("bi", 2), ("word", 8)].enumerated() {
-            let count = Int(try next())
+        let raw = UnsafeRawPointer(bytes.baseAddress!) + magic.count, words = (bytes.count - magic.count) / 4
+        var at = 0
+        func word(_ i: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+        func truncated() -> EvalError { EvalError("truncated nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
+        let endMark: [UInt32] = [0x3C, 0x45, 0x3E], oovKey: [UInt32] = [0x6F, 0x6F, 0x76]  // "<E>", "oov"
+        var parsed: [(keys: [UInt32], entries: [(start: Int, count: Int, id: Int32)], oov: Int32)] = []
+        for (t, name) in ["uni", "bi", "word"].enumerated() {
+            guard at < words else { throw truncated() }
+            let count = Int(word(at)); at += 1
             var keys: [UInt32] = [], entries: [(start: Int, count: Int, id: Int32)] = [], oov: Int32?
-            keys.reserveCapacity(3 * count); entries.reserveCapacity(count)
+            keys.reserveCapacity(min(3 * count, words)); entries.reserveCapacity(min(count, words))
             for _ in 0..<count {
-                let id = try next(), length = Int(try next())
+                guard at + 2 <= words else { throw truncated() }
+                let id = word(at), length = Int(word(at + 1))
+                at += 2
                 guard id < rows[t], length <= 1 << 16 else { throw EvalError("bad \(name) entry in \(path)", hint: "rerun bin/nagisa-setup") }
+                guard at + length <= words else { throw truncated() }
                 let start = keys.count
-                for _ in 0..<length { keys.append(try next()) }
+                for i in 0..<length { keys.append(word(at + i)) }
+                at += length
                 var n = length
-                if keys[start...].elementsEqual(oovKey) { oov = Int32(id) }
+                if length == 3 && keys[start...].elementsEqual(oovKey) { oov = Int32(id) }
                 if name == "bi" && length == 4 && keys[(start + 1)...].elementsEqual(endMark) {
                     keys.removeLast(2); keys[start + 1] = endOfText; n = 2
                 }
                 entries.append((start, n, Int32(id)))
             }
             guard let oov else { throw EvalError("no oov entry in the \(name) table of \(path)", hint: "rerun bin/nagisa-setup") }
-            tables.append((CodePointTable(keys, entries, maxLength: maxLength, prefixes: name == "word"), oov))
+            parsed.append((keys, entries, oov))
         }
-        guard at == bytes.count else { throw EvalError("trailing bytes in \(path)", hint: "rerun bin/nagisa-setup") }
-        return tables
+        guard magic.count + 4 * at == bytes.count else { throw EvalError("trailing bytes in \(path)", hint: "rerun bin/nagisa-setup") }
+        let input = parsed
+        // Each iteration writes its own element.
+        nonisolated(unsafe) let tables = UnsafeMutableBufferPointer<CodePointTable?>.allocate(capacity: input.count)
+        tables.initialize(repeating: nil)
+        defer { tables.deinitialize(); tables.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: input.count) { t in
+            tables[t] = CodePointTable(input[t].keys, input[t].entries, maxLength: [1, 2, 8][t], prefixes: t == 2)
+        }
+        return zip(tables, input).map { ($0!, $1.oov) }
     }
 }
 
