@@ -21,21 +21,20 @@
 #undef LANES
 #undef F
 #pragma clang attribute pop
-#define AVX2 __builtin_cpu_supports("avx2")
+#define PICK(name, args) (__builtin_cpu_supports("avx2") ? name##_avx2 args : name##_base args)
 #else
-#define AVX2 0
+#define PICK(name, args) name##_base args
 #endif
 
 void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding) {
-    if (AVX2) nk_matvec_avx2(y, w, v, rows, cols, adding); else nk_matvec_base(y, w, v, rows, cols, adding);
+    PICK(nk_matvec, (y, w, v, rows, cols, adding));
 }
 
 void nk_sum(float *y, const float *base, const long *offsets, long count, long rows) {
-    if (AVX2) nk_sum_avx2(y, base, offsets, count, rows); else nk_sum_base(y, base, offsets, count, rows);
+    PICK(nk_sum, (y, base, offsets, count, rows));
 }
 
 void nk_bilstm(const float *x, long xStride, const float *whF, const float *bF, const float *whB, const float *bB,
                long hidden, long n, float *ht, long htStride, float *state) {
-    if (AVX2) nk_bilstm_avx2(x, xStride, whF, bF, whB, bB, hidden, n, ht, htStride, state);
-    else nk_bilstm_base(x, xStride, whF, bF, whB, bB, hidden, n, ht, htStride, state);
+    PICK(nk_bilstm, (x, xStride, whF, bF, whB, bB, hidden, n, ht, htStride, state));
 }

@@ -1,7 +1,7 @@
 #ifndef NAGISA_KERNELS_H
 #define NAGISA_KERNELS_H
-// nagisa's float32 inner loops (Sources/NagisaKernels/kernels.c): each is compiled once per x86-64
-// level and picked for the running CPU when the program loads, so one portable binary uses AVX2
+// nagisa's float32 inner loops (Sources/NagisaKernels/kernels.c): each is compiled once for any
+// x86-64 and once for AVX2, and each call takes the one the CPU runs, so one portable binary uses AVX2
 // where there is AVX2. Every value is the same on every level (the same operations in the same
 // order, no fused multiply-add).
 
