@@ -33,8 +33,11 @@ final class TaggerScratch {
     private let fixedKeys: Int
     private var owners: [Int32]
     private let products: UnsafeMutablePointer<Float>  // written before read (see `owners`)
-    /// One embedding row, aligned (the model's are read in place, unaligned).
+    /// Up to four embedding rows, aligned (the model's are read in place, unaligned).
     private let embedding: UnsafeMutablePointer<Float>
+    /// `computeMissing`'s work: per slot the text that claimed it last (`pass`), per kind the ids to compute.
+    private var stamps: [Int32], pass: Int32 = 0
+    private var pending = [[(id: Int32, slot: Int)]](repeating: [], count: Kind.allCases.count)
 
     init(_ m: NagisaModel) {
         self.m = m
@@ -58,7 +61,8 @@ final class TaggerScratch {
         fixedKeys = bases[Kind.bi0.rawValue]
         owners = [Int32](repeating: 0, count: fixedKeys + 1 << Self.cacheBits)
         products = .allocate(capacity: rows * owners.count)
-        embedding = .allocate(capacity: tables.map(\.dim).max()!)
+        embedding = .allocate(capacity: 4 * tables.map(\.dim).max()!)
+        stamps = [Int32](repeating: 0, count: owners.count)
     }
 
     deinit { products.deallocate(); embedding.deallocate() }
@@ -123,8 +127,7 @@ final class TaggerScratch {
     /// The offset in `products` of `Wx · embedding` for one input block, both directions; valid
     /// until the next call.
     private func product(_ kind: Kind, _ id: Int32) -> Int {
-        let key = kindBase[kind.rawValue] + Int(id)
-        let slot = key < fixedKeys ? key : fixedKeys + Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits))
+        let key = kindBase[kind.rawValue] + Int(id), slot = slot(key)
         let start = slot * rows
         if owners[slot] == key + 1 { return start }
         owners[slot] = Int32(key + 1)
@@ -137,9 +140,50 @@ final class TaggerScratch {
         return start
     }
 
+    @inline(__always) private func slot(_ key: Int) -> Int {
+        key < fixedKeys ? key : fixedKeys + Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits))
+    }
+
+    /// The products the text's blocks lack, a kind at a time and four ids per pass over that kind's
+    /// weights (a product is bound by reading them). A slot is claimed once a text: a second key
+    /// for it is left to `product`, so what a slot holds is always what `owners` says.
+    private func computeMissing(_ n: Int) {
+        pass &+= 1
+        if pass == 0 { stamps.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }; pass = 1 }
+        for i in 0..<n {
+            blocks(i, n) { kind, id in
+                let key = kindBase[kind.rawValue] + Int(id), slot = slot(key)
+                guard owners[slot] != key + 1, stamps[slot] != pass else { return }
+                stamps[slot] = pass
+                owners[slot] = Int32(key + 1)
+                pending[kind.rawValue].append((id, slot))
+            }
+        }
+        m.inputWeights.withUnsafeBufferPointer { w in
+            for kind in Kind.allCases where !pending[kind.rawValue].isEmpty {
+                let table = kindTable[kind.rawValue], weights = w.baseAddress! + kindColumn[kind.rawValue] * rows
+                let list = pending[kind.rawValue]
+                var k = 0
+                while k + 4 <= list.count {
+                    var y: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) =
+                        (products + list[k].slot * rows, products + list[k + 1].slot * rows, products + list[k + 2].slot * rows, products + list[k + 3].slot * rows)
+                    for b in 0..<4 { table.copyRow(list[k + b].id, to: embedding + b * table.dim) }
+                    withUnsafeBytes(of: &y) { nk_matvec4($0.baseAddress!.assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self), weights, embedding, rows, table.dim) }
+                    k += 4
+                }
+                for (id, slot) in list[k...] {
+                    table.copyRow(id, to: embedding)
+                    nk_matvec(products + slot * rows, weights, embedding, rows, table.dim, 0)
+                }
+                pending[kind.rawValue].removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
     /// `x` = the input products per character, summed in block order (from the first block, as
     /// 0 + p₁ + p₂ + … is).
     private func inputs(_ n: Int) {
+        computeMissing(n)
         Self.reserve(&x, n * rows)
         // At most 9 window blocks and 8 words each way a character.
         withUnsafeTemporaryAllocation(of: (key: Int32, offset: Int).self, capacity: 32) { gathered in

@@ -81,6 +81,32 @@ static void F(nk_matvec)(float *y, const float *w, const float *v, long rows, lo
     F(matvec)(y, w, v, rows, cols, adding);
 }
 
+/// Four products at once (v holds four rows of `cols`): each output as F(nk_matvec) computes it,
+/// the weights read once for the four.
+static void F(nk_matvec4)(float *const *y, const float *w, const float *v, long rows, long cols) {
+    const float *v0 = v, *v1 = v + cols, *v2 = v + 2 * cols, *v3 = v + 3 * cols;
+    long r = 0;
+    for (; r + 2 * LANES <= rows; r += 2 * LANES) {
+        V a0 = (V)0.0f, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        for (long j = 0; j < cols; j++) {
+            V w0 = F(ld)(w + j * rows + r), w1 = F(ld)(w + j * rows + r + LANES);
+            V p = (V)v0[j], q = (V)v1[j], s = (V)v2[j], t = (V)v3[j];
+            a0 += w0 * p; a1 += w1 * p; b0 += w0 * q; b1 += w1 * q;
+            c0 += w0 * s; c1 += w1 * s; d0 += w0 * t; d1 += w1 * t;
+        }
+        F(st)(y[0] + r, a0); F(st)(y[0] + r + LANES, a1); F(st)(y[1] + r, b0); F(st)(y[1] + r + LANES, b1);
+        F(st)(y[2] + r, c0); F(st)(y[2] + r + LANES, c1); F(st)(y[3] + r, d0); F(st)(y[3] + r + LANES, d1);
+    }
+    for (; r < rows; r += LANES) {
+        V a = (V)0.0f, b = a, c = a, d = a;
+        for (long j = 0; j < cols; j++) {
+            V wj = F(ld)(w + j * rows + r);
+            a += wj * (V)v0[j]; b += wj * (V)v1[j]; c += wj * (V)v2[j]; d += wj * (V)v3[j];
+        }
+        F(st)(y[0] + r, a); F(st)(y[1] + r, b); F(st)(y[2] + r, c); F(st)(y[3] + r, d);
+    }
+}
+
 static void F(nk_sum)(float *y, const float *base, const long *offsets, long count, long rows) {
     for (long r = 0; r < rows; r += LANES) {
         V s = F(ld)(base + offsets[0] + r);

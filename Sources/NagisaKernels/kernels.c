@@ -30,6 +30,10 @@ void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, i
     PICK(nk_matvec, (y, w, v, rows, cols, adding));
 }
 
+void nk_matvec4(float *const *y, const float *w, const float *v, long rows, long cols) {
+    PICK(nk_matvec4, (y, w, v, rows, cols));
+}
+
 void nk_sum(float *y, const float *base, const long *offsets, long count, long rows) {
     PICK(nk_sum, (y, base, offsets, count, rows));
 }

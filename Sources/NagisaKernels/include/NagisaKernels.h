@@ -9,6 +9,10 @@
 /// `adding` each sum starts from 0.
 void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding);
 
+/// nk_matvec of four vectors (v: four rows of `cols` floats) into y[0..<4], not adding: the same
+/// values, the weights read once.
+void nk_matvec4(float *const *y, const float *w, const float *v, long rows, long cols);
+
 /// y[r] = ((base[offsets[0] + r] + base[offsets[1] + r]) + ...) for r < rows (a multiple of 8), count >= 1.
 void nk_sum(float *y, const float *base, const long *offsets, long count, long rows);
 
