@@ -1,3 +1,4 @@
+import EvalCore
 import Glibc
 
 /// IPADIC compiled into one file that is memory-mapped read-only: a trie over code points (nodes
@@ -10,7 +11,7 @@ import Glibc
 ///
 /// Layout: a header (magic, format version, source signature, section table) and 8-byte-aligned
 /// sections of little-endian arrays, listed in `Section`.
-final class CompiledDictionary: @unchecked Sendable {  // immutable after init; the mapping lives as long as the process
+final class CompiledDictionary: @unchecked Sendable {  // immutable after init
     static let magic: [UInt8] = Array("EPJANOME".utf8)
     static let formatVersion: UInt32 = 3
 
@@ -24,6 +25,8 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
         case matrixRows, matrixColumns, nodeCount, entryCount, posCount, categoryCount, classCount, defaultClass, unknownCount
     }
 
+    /// The file the buffers below point into.
+    private let file: MappedFile
     let matrixRows: Int
     let matrixColumns: Int
     /// Transposed, `[left * rows + right]`: the cost of each node ending at a position followed by
@@ -117,32 +120,20 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
     }
 
     init(path: String, signature: UInt64) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw JapaneseTextError("\(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size >= 24 else { throw JapaneseTextError("\(path): too short") }
-        let size = Int(info.st_size)
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw JapaneseTextError("\(path): mmap: \(String(cString: strerror(errno)))")
-        }
-        let raw = UnsafeRawBufferPointer(start: base, count: size)
+        do { file = try MappedFile(path) } catch let error as EvalError { throw JapaneseTextError(error.message) }
+        let raw = UnsafeRawBufferPointer(file.bytes), size = raw.count
         let sectionCount = Section.allCases.count
-        guard Array(raw[0..<8]) == Self.magic, raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == Self.formatVersion,
+        guard size >= 24 + 16 * sectionCount, Array(raw[0..<8]) == Self.magic, raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == Self.formatVersion,
               raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self) == UInt32(sectionCount),
-              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) == signature, size >= 24 + 16 * sectionCount
+              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) == signature
         else {
-            munmap(base, size)
             throw JapaneseTextError("\(path): not a compiled dictionary of this version and these sources")
         }
         var sections: [UnsafeRawBufferPointer] = []
         for i in 0..<sectionCount {
             let offset = Int(raw.loadUnaligned(fromByteOffset: 24 + 16 * i, as: UInt64.self))
             let count = Int(raw.loadUnaligned(fromByteOffset: 32 + 16 * i, as: UInt64.self))
-            guard offset % 8 == 0, offset <= size, count <= size - offset else {
-                munmap(base, size)
-                throw JapaneseTextError("\(path): truncated")
-            }
+            guard offset % 8 == 0, offset <= size, count <= size - offset else { throw JapaneseTextError("\(path): truncated") }
             sections.append(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]))
         }
         func array<T>(_ section: Section, _: T.Type) -> UnsafeBufferPointer<T> {
@@ -150,7 +141,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
             return UnsafeBufferPointer(start: s.baseAddress?.assumingMemoryBound(to: T.self), count: s.count / MemoryLayout<T>.stride)
         }
         let meta = array(.meta, UInt32.self)
-        guard meta.count == Meta.allCases.count else { munmap(base, size); throw JapaneseTextError("\(path): bad header") }
+        guard meta.count == Meta.allCases.count else { throw JapaneseTextError("\(path): bad header") }
         func m(_ key: Meta) -> Int { Int(meta[key.rawValue]) }
         matrixRows = m(.matrixRows)
         matrixColumns = m(.matrixColumns)
@@ -176,7 +167,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init; 
               posOffsets.count == m(.posCount) + 1, classCategoryStart.count == m(.classCount) + 1, classAccept.count == m(.classCount),
               categoryInfo.count == 3 * m(.categoryCount), categoryUnknownStart.count == m(.categoryCount) + 1,
               unknownInfo.count == 4 * m(.unknownCount), defaultClass < m(.classCount)
-        else { munmap(base, size); throw JapaneseTextError("\(path): inconsistent sections") }
+        else { throw JapaneseTextError("\(path): inconsistent sections") }
         partsOfSpeech = (0..<m(.posCount)).map { i in
             String(decoding: posBytes[Int(posOffsets[i])..<Int(posOffsets[i + 1])], as: UTF8.self)
         }

@@ -1,6 +1,5 @@
 import EvalCore
 import Foundation
-import Glibc
 
 /// nagisa 0.2.11's word-segmentation network (model `nagisa_v001`), read from the files
 /// bin/nagisa-setup converts from the PyPI wheel: float32 weights behind a JSON header, and the
@@ -123,7 +122,8 @@ final class NagisaModel: Sendable {
         func truncated() -> EvalError { EvalError("truncated nagisa vocabulary file: \(path)", hint: "rerun bin/nagisa-setup") }
         let endMark: [UInt32] = [0x3C, 0x45, 0x3E], oovKey: [UInt32] = [0x6F, 0x6F, 0x76]  // "<E>", "oov"
         var parsed: [(keys: [UInt32], entries: [(start: Int, count: Int, id: Int32)], oov: Int32)] = []
-        for (t, name) in ["uni", "bi", "word"].enumerated() {
+        let kinds: [(name: String, maxLength: Int)] = [("uni", 1), ("bi", 2), ("word", 8)]
+        for (t, (name, _)) in kinds.enumerated() {
             guard at < words else { throw truncated() }
             let count = Int(word(at)); at += 1
             var keys: [UInt32] = [], entries: [(start: Int, count: Int, id: Int32)] = [], oov: Int32?
@@ -154,27 +154,9 @@ final class NagisaModel: Sendable {
         tables.initialize(repeating: nil)
         defer { tables.deinitialize(); tables.deallocate() }
         DispatchQueue.concurrentPerform(iterations: input.count) { t in
-            tables[t] = CodePointTable(input[t].keys, input[t].entries, maxLength: [1, 2, 8][t], prefixes: t == 2)
+            tables[t] = CodePointTable(input[t].keys, input[t].entries, maxLength: kinds[t].maxLength, prefixes: kinds[t].name == "word")
         }
         return zip(tables, input).map { ($0!, $1.oov) }
     }
 }
 
-/// A file mapped read-only for the life of the object.
-final class MappedFile: @unchecked Sendable {  // read-only after init
-    let bytes: UnsafeBufferPointer<UInt8>
-
-    init(_ path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw EvalError("\(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { throw EvalError("\(path): empty or unreadable") }
-        guard let base = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw EvalError("\(path): mmap: \(String(cString: strerror(errno)))")
-        }
-        bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size))
-    }
-
-    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
-}

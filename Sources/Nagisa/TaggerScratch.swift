@@ -131,13 +131,16 @@ final class TaggerScratch {
         let start = slot * rows
         if owners[slot] == key + 1 { return start }
         owners[slot] = Int32(key + 1)
-        let table = kindTable[kind.rawValue], column = kindColumn[kind.rawValue]
-        // Each row's sum runs over the embedding in order, starting from 0.
-        table.copyRow(id, to: embedding)
-        m.inputWeights.withUnsafeBufferPointer { w in
-            nk_matvec(products + start, w.baseAddress! + column * rows, embedding, rows, table.dim, 0)
-        }
+        m.inputWeights.withUnsafeBufferPointer { compute(kind, id, into: slot, $0.baseAddress! + kindColumn[kind.rawValue] * rows) }
         return start
+    }
+
+    /// One product into its slot (`weights`: the kind's columns of the input weights). Each row's
+    /// sum runs over the embedding in order, starting from 0.
+    @inline(__always) private func compute(_ kind: Kind, _ id: Int32, into slot: Int, _ weights: UnsafePointer<Float>) {
+        let table = kindTable[kind.rawValue]
+        table.copyRow(id, to: embedding)
+        nk_matvec(products + slot * rows, weights, embedding, rows, table.dim, 0)
     }
 
     @inline(__always) private func slot(_ key: Int) -> Int {
@@ -171,10 +174,7 @@ final class TaggerScratch {
                     withUnsafeBytes(of: &y) { nk_matvec4($0.baseAddress!.assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self), weights, embedding, rows, table.dim) }
                     k += 4
                 }
-                for (id, slot) in list[k...] {
-                    table.copyRow(id, to: embedding)
-                    nk_matvec(products + slot * rows, weights, embedding, rows, table.dim, 0)
-                }
+                for (id, slot) in list[k...] { compute(kind, id, into: slot, weights) }
                 pending[kind.rawValue].removeAll(keepingCapacity: true)
             }
         }
