@@ -23,4 +23,24 @@ public final class MappedFile: @unchecked Sendable {  // read-only after init
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+
+    /// Writes a file to be mapped later (a compiled dictionary, nagisa's tables) whole under a
+    /// temporary name and renames it into place, so a reader maps all of it or none; makes the
+    /// folders it lacks.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        var dir = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/").dropLast() {
+            dir += "/" + part
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw EvalError("\(dir): \(String(cString: strerror(errno)))") }
+        }
+        let temporary = path + ".tmp.\(getpid())"
+        guard let file = fopen(temporary, "wb") else { throw EvalError("\(temporary): \(String(cString: strerror(errno)))") }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw EvalError("cannot write \(path): \(reason)")
+        }
+    }
 }

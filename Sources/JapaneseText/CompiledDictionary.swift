@@ -115,7 +115,7 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init
         let path = cacheDirectory + "/ipadic-janome-v\(formatVersion)-" + hex(signature) + ".dic"
         if let dictionary = try? CompiledDictionary(path: path, signature: signature) { return dictionary }
         let bytes = try compile(IPADicSource(directory: sourceDirectory), signature: signature)
-        try writeAtomically(bytes, to: path)
+        do { try MappedFile.writeAtomically(bytes, to: path) } catch let error as EvalError { throw JapaneseTextError(error.message) }
         return try CompiledDictionary(path: path, signature: signature)
     }
 
@@ -352,21 +352,5 @@ final class CompiledDictionary: @unchecked Sendable {  // immutable after init
     private static func hex(_ v: UInt64) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
-    }
-
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        var dir = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/").dropLast() {
-            dir += "/" + part
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw JapaneseTextError("\(dir): \(String(cString: strerror(errno)))") }
-        }
-        let temporary = path + ".tmp.\(getpid())"
-        guard let file = fopen(temporary, "wb") else { throw JapaneseTextError("\(temporary): \(String(cString: strerror(errno)))") }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file)
-        guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw JapaneseTextError("\(path): cannot write the compiled dictionary")
-        }
     }
 }

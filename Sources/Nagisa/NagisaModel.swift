@@ -103,9 +103,48 @@ final class NagisaModel: Sendable {
         trans = array(try param("/_7", tags, tags)).map(Double.init)
         guard tags == 6, ctypeEmb.count == 7 else { throw EvalError("unexpected parameter shapes in \(weightsPath)", hint: "rerun bin/nagisa-setup") }
 
-        let v = try Self.vocabularies(vocab.bytes, path: vocabPath, rows: [uniEmb.count, biEmb.count, wordEmb.count])
+        let v = try Self.tables(directory: directory, vocab: vocab, rows: [uniEmb.count, biEmb.count, wordEmb.count])
         (uni, bi, word) = (v[0].table, v[1].table, v[2].table)
         (uniOOV, biOOV, wordOOV) = (v[0].oov, v[1].oov, v[2].oov)
+    }
+
+    /// The vocabulary's tables as a previous process built them into `nagisa_v001.tables` for this
+    /// vocabulary file and these embedding tables (read in place: no parsing, no hashing, and only
+    /// the pages a lookup touches); else built from the vocabulary and written there for the next
+    /// process, when the folder is writable. The file: a magic line, the signature, then per table
+    /// its offset and `oov` id, and the tables (`CodePointTable.bytes`).
+    private static func tables(directory: String, vocab: MappedFile, rows: [Int]) throws -> [(table: CodePointTable, oov: Int32)] {
+        let vocabPath = directory + "/nagisa_v001.vocab", path = directory + "/nagisa_v001.tables"
+        let magic = Array("nagisa tables 1\n".utf8), headerSize = (magic.count + 8 + 16 * rows.count + 15) & ~15
+        // The vocabulary file as stat sees it (bin/nagisa-setup writes it once), and the rows.
+        var info = stat(), signature: UInt64 = 0x243F_6A88_85A3_08D3
+        guard stat(vocabPath, &info) == 0 else { throw EvalError("\(vocabPath): \(String(cString: strerror(errno)))") }
+        for w in [Int(info.st_size), Int(info.st_ino), info.st_mtim.tv_sec, info.st_mtim.tv_nsec] + rows {
+            signature = (signature ^ UInt64(truncatingIfNeeded: w)) &* 0x9E37_79B9_7F4A_7C15
+            signature ^= signature >> 31
+        }
+        if let file = try? MappedFile(path), file.bytes.count >= headerSize, file.bytes.starts(with: magic) {
+            let raw = UnsafeRawBufferPointer(file.bytes)
+            func word(_ i: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: magic.count + 8 * i, as: UInt64.self)) }
+            if word(0) == signature {
+                let found = rows.indices.compactMap { t in
+                    let oov = Int(truncatingIfNeeded: word(2 + 2 * t))
+                    return (0..<rows[t]).contains(oov) ? CodePointTable(mapped: file, at: Int(truncatingIfNeeded: word(1 + 2 * t)), ids: rows[t]).map { ($0, Int32(oov)) } : nil
+                }
+                if found.count == rows.count { return found }
+            }
+        }
+        let built = try vocabularies(vocab.bytes, path: vocabPath, rows: rows)
+        var header = magic, body: [UInt8] = []
+        func append(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { header.append(contentsOf: $0) } }
+        append(signature)
+        for (table, oov) in built {
+            append(UInt64(headerSize + body.count)); append(UInt64(oov))
+            body += table.bytes
+        }
+        header += repeatElement(0, count: headerSize - header.count)
+        try? MappedFile.writeAtomically(header + body, to: path)
+        return built
     }
 
     /// bin/nagisa-setup's vocabulary file: a magic line, then the uni, bi and word tables, each a
