@@ -38,15 +38,23 @@ public final class NagisaTagger: Sendable {
         return try sharedTagger!.get()
     }
 
-    public func wakati(_ input: String) -> [String] {
-        let text = Self.preprocess(input)
-        guard !text.isEmpty else { return [] }
-        let lower = Self.pythonLower(text)
+    public func wakati(_ input: String) -> [String] { wakati([input])[0] }
+
+    /// `wakati` of each text; texts given together share the network's passes (two at a time).
+    public func wakati(_ inputs: [String]) -> [[String]] {
+        let texts = inputs.map(Self.preprocess)
+        let running = texts.indices.filter { !texts[$0].isEmpty }
         let scratch = scratches.take()
-        let tags = scratch.tags(lower)
+        let tags = scratch.tags(running.map { Self.pythonLower(texts[$0]) })
         scratches.give(scratch)
-        // segmenter_for_bmes: S (3) is a word by itself (an open word stays open), E (2) ends the
-        // open word, anything else extends it; a word still open at the end is dropped, as in nagisa.
+        var out = [[String]](repeating: [], count: texts.count)
+        for (i, tags) in zip(running, tags) { out[i] = Self.words(texts[i], tags) }
+        return out
+    }
+
+    /// segmenter_for_bmes: S (3) is a word by itself (an open word stays open), E (2) ends the
+    /// open word, anything else extends it; a word still open at the end is dropped, as in nagisa.
+    private static func words(_ text: [Unicode.Scalar], _ tags: [Int]) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
         for (c, tag) in zip(text, tags) {

@@ -23,14 +23,16 @@ final class TaggerScratch {
     /// of 3), words starting and ending at the character.
     private enum Kind: Int, CaseIterable { case uni0, uni1, uni2, ct0, ct1, ct2, bi0, bi1, bi2, start, end }
     private let kindTable: [NagisaModel.Table], kindColumn: [Int], kindBase: [Int]
-    /// Products by key (`kindBase` + id): the small tables' keys (below `fixedKeys`, about 15 MB
-    /// at most) each have their own slot; the others share a direct-mapped cache of 2^13 slots
-    /// (about 13 MB), since the bigrams and words a corpus meets are unbounded. (2^15 slots missed
-    /// a third less on the bench corpus but were slower: more memory to fault in and to miss in,
-    /// twice over with two workers.) Slot k holds the
-    /// product of key `owners[k] - 1`; 0 = empty.
-    private static let cacheBits = 13
+    /// Products by key (`kindBase` + id): the bigrams and words a corpus meets are unbounded, so
+    /// their keys share a direct-mapped cache of the first 2^cacheBits slots (1.6 KB each); the
+    /// small tables' keys (below `fixedKeys`) each get a slot of their own after those, given in
+    /// the order they are met (`fixedSlot`, -1: none yet), so only the rows a corpus uses take
+    /// memory. Every page touched is a page the kernel must clear first, which in the VMs we
+    /// measured on cost more than the products it holds (2^12 slots missed more than 2^13 but
+    /// ran as fast; 2^15 slower). Slot k holds the product of key `owners[k] - 1`; 0 = empty.
+    private static let cacheBits = 12
     private let fixedKeys: Int
+    private var fixedSlot: [Int32], fixedUsed = 0
     private var owners: [Int32]
     private let products: UnsafeMutablePointer<Float>  // written before read (see `owners`)
     /// Up to four embedding rows, aligned (the model's are read in place, unaligned).
@@ -59,23 +61,46 @@ final class TaggerScratch {
         (kindTable, kindColumn, kindBase) = (tables, columns, bases)
         precondition(total < Int32.max)
         fixedKeys = bases[Kind.bi0.rawValue]
+        fixedSlot = [Int32](repeating: -1, count: fixedKeys)
         owners = [Int32](repeating: 0, count: fixedKeys + 1 << Self.cacheBits)
-        products = .allocate(capacity: rows * owners.count)
+        products = Self.allocateHuge(rows * owners.count)
         embedding = .allocate(capacity: 4 * tables.map(\.dim).max()!)
         stamps = [Int32](repeating: 0, count: owners.count)
     }
 
-    deinit { products.deallocate(); embedding.deallocate() }
+    deinit { free(products); embedding.deallocate() }
 
-    /// The BMES tag of each character of `lower` (the lowered, preprocessed text).
-    func tags(_ lower: [Unicode.Scalar]) -> [Int] {
-        let n = lower.count
-        features(lower)
-        inputs(n)
-        Self.reserve(&ht, 2 * m.hidden * Self.padded(n))
-        recur(n)
-        output(n)
-        return viterbi(n)
+    /// `count` floats on transparent huge pages where the kernel offers them: the products are
+    /// tens of megabytes read at random, so 4 KB pages cost a fault each and miss the TLB.
+    private static func allocateHuge(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let page = 2 << 20, bytes = (4 * count + page - 1) & ~(page - 1)
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, page, bytes) == 0, let p else { fatalError("nagisa: out of memory") }
+        _ = madvise(p, bytes, Int32(MADV_HUGEPAGE))
+        return p.bindMemory(to: Float.self, capacity: count)
+    }
+
+    /// The BMES tag of each character of each text (lowered, preprocessed, not empty): two at a
+    /// time through the BiLSTM, which then reads its weights once for both.
+    func tags(_ texts: [[Unicode.Scalar]]) -> [[Int]] {
+        var out: [[Int]] = []
+        for first in Swift.stride(from: 0, to: texts.count, by: 2) {
+            let pair = texts[first..<min(first + 2, texts.count)].map(\.count)
+            // Each text's x rows and ht columns after the one before's.
+            let xAt = [0, pair[0] * rows], htAt = [0, 2 * m.hidden * Self.padded(pair[0])]
+            Self.reserve(&x, pair.reduce(0, +) * rows)
+            Self.reserve(&ht, pair.reduce(0) { $0 + 2 * m.hidden * Self.padded($1) })
+            for (t, n) in pair.enumerated() {
+                features(texts[first + t])
+                inputs(n, at: xAt[t])
+            }
+            recur(pair, xAt, htAt)
+            for (t, n) in pair.enumerated() {
+                output(n, at: htAt[t])
+                out.append(viterbi(n))
+            }
+        }
+        return out
     }
 
     // MARK: features (nagisa_utils.feature_extraction, window 3)
@@ -144,7 +169,9 @@ final class TaggerScratch {
     }
 
     @inline(__always) private func slot(_ key: Int) -> Int {
-        key < fixedKeys ? key : fixedKeys + Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits))
+        guard key < fixedKeys else { return Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.cacheBits)) }
+        if fixedSlot[key] < 0 { fixedSlot[key] = Int32((1 << Self.cacheBits) + fixedUsed); fixedUsed += 1 }
+        return Int(fixedSlot[key])
     }
 
     /// The products the text's blocks lack, a kind at a time and four ids per pass over that kind's
@@ -180,26 +207,35 @@ final class TaggerScratch {
         }
     }
 
-    /// `x` = the input products per character, summed in block order (from the first block, as
-    /// 0 + p₁ + p₂ + … is).
-    private func inputs(_ n: Int) {
+    /// `x` from float `at` on = the input products per character, summed in block order (from the
+    /// first block, as 0 + p₁ + p₂ + … is).
+    private func inputs(_ n: Int, at: Int) {
         computeMissing(n)
-        Self.reserve(&x, n * rows)
-        // At most 9 window blocks and 8 words each way a character.
-        withUnsafeTemporaryAllocation(of: (key: Int32, offset: Int).self, capacity: 32) { gathered in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { offsets in
+        // At most 9 window blocks and 8 words each way a character; two characters' worth: the
+        // next one's products are gathered and prefetched while this one's are summed (they are
+        // read at random from tens of megabytes, so a sum waits on memory otherwise).
+        withUnsafeTemporaryAllocation(of: (key: Int32, offset: Int).self, capacity: 64) { gathered in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { offsets in
         x.withUnsafeMutableBufferPointer { x in
-            for i in 0..<n {
-                let y = x.baseAddress! + i * rows
+            var counts = (0, 0)
+            func gather(_ i: Int) {
+                let half = 32 * (i & 1)
                 var count = 0
                 blocks(i, n) { kind, id in
                     let offset = product(kind, id)
-                    gathered[count] = (Int32(kindBase[kind.rawValue]) + id, offset); offsets[count] = offset
+                    gathered[half + count] = (Int32(kindBase[kind.rawValue]) + id, offset); offsets[half + count] = offset
                     count += 1
                 }
-                // One pass over the row unless a later block's product took an earlier one's slot.
-                if gathered[..<count].allSatisfy({ owners[$0.offset / rows] == $0.key + 1 }) {
-                    nk_sum(y, products, offsets.baseAddress!, count, rows)
+                nk_prefetch(products, offsets.baseAddress! + half, count, rows)
+                if i & 1 == 0 { counts.0 = count } else { counts.1 = count }
+            }
+            if n > 0 { gather(0) }
+            for i in 0..<n {
+                if i + 1 < n { gather(i + 1) }
+                let y = x.baseAddress! + at + i * rows, half = 32 * (i & 1), count = i & 1 == 0 ? counts.0 : counts.1
+                // One pass over the row unless a later product (of this character or the next) took the slot of one of its.
+                if gathered[half..<(half + count)].allSatisfy({ owners[$0.offset / rows] == $0.key + 1 }) {
+                    nk_sum(y, products, offsets.baseAddress! + half, count, rows)
                 } else {
                     y.update(repeating: 0, count: rows)
                     blocks(i, n) { kind, id in
@@ -234,16 +270,19 @@ final class TaggerScratch {
 
     @inline(__always) private static func padded(_ n: Int) -> Int { (n + 7) & ~7 }
 
-    /// The BiLSTM; its h goes to `ht`.
-    private func recur(_ n: Int) {
-        let stride = Self.padded(n), H = m.hidden, f = m.forward, b = m.backward
-        Self.reserve(&state, 2 * (6 * H + 24))
+    /// The BiLSTM over one or two texts (their x rows and ht columns from `xAt`, `htAt`); h goes to `ht`.
+    private func recur(_ n: [Int], _ xAt: [Int], _ htAt: [Int]) {
+        let H = m.hidden, f = m.forward, b = m.backward, strides = n.map(Self.padded)
+        Self.reserve(&state, 2 * n.count * (6 * H + 3 * Int(NK_PAD)))
         x.withUnsafeBufferPointer { x in
         ht.withUnsafeMutableBufferPointer { ht in
             let ht = ht.baseAddress!
-            nk_bilstm(x.baseAddress!, rows, f.wh, f.b, b.wh, b.b, H, n, ht, stride, &state)
+            var xs = n.indices.map { Optional(x.baseAddress! + xAt[$0]) }, hts = n.indices.map { Optional(ht + htAt[$0]) }
+            nk_bilstm(n.count, &xs, rows, f.wh, f.b, b.wh, b.b, H, n, &hts, strides, &state)
             // `output` reads the padding lanes too (and drops them): zeros, never leftovers that may be NaN.
-            for j in 0..<(2 * H) { (ht + j * stride + n).update(repeating: 0, count: stride - n) }
+            for (t, stride) in strides.enumerated() {
+                for j in 0..<(2 * H) { (ht + htAt[t] + j * stride + n[t]).update(repeating: 0, count: stride - n[t]) }
+            }
         }
         }
     }
@@ -253,13 +292,13 @@ final class TaggerScratch {
 
     /// The tag scores per character: `b_ws + w_ws · [forward h; backward h]` (six tags, as the
     /// model's shapes were checked to be).
-    private func output(_ n: Int) {
+    private func output(_ n: Int, at: Int) {
         let H = m.hidden, stride = Self.padded(n)
         Self.fill(&obs, 0, n * 6)
         // Eight characters at a time, one per lane, so each score's sum keeps its scalar order.
         ht.withUnsafeBufferPointer { ht in
             m.wOut.withUnsafeBufferPointer { w in
-                let b = m.bOut, ht = ht.baseAddress!
+                let b = m.bOut, ht = ht.baseAddress! + at
                 for first in Swift.stride(from: 0, to: n, by: 8) {
                     var s0 = V(repeating: b[0]), s1 = V(repeating: b[1]), s2 = V(repeating: b[2])
                     var s3 = V(repeating: b[3]), s4 = V(repeating: b[4]), s5 = V(repeating: b[5])

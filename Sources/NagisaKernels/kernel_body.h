@@ -3,6 +3,8 @@
 // operations of its row, in order.
 
 typedef float F(v) __attribute__((ext_vector_type(LANES)));
+/// Half a vector: a row count that is a multiple of 8 but not of LANES (16 lanes) ends in one.
+typedef float F(half) __attribute__((ext_vector_type(LANES / 2)));
 typedef unsigned F(vu) __attribute__((ext_vector_type(LANES)));
 typedef int F(vi) __attribute__((ext_vector_type(LANES)));
 #define V F(v)
@@ -11,6 +13,8 @@ typedef int F(vi) __attribute__((ext_vector_type(LANES)));
 
 static inline V F(ld)(const float *p) { V v; memcpy(&v, p, sizeof v); return v; }
 static inline void F(st)(float *p, V v) { memcpy(p, &v, sizeof v); }
+static inline F(half) F(ldh)(const float *p) { F(half) v; memcpy(&v, p, sizeof v); return v; }
+static inline void F(sth)(float *p, F(half) v) { memcpy(p, &v, sizeof v); }
 /// Lanes of `a` where `m` is set, else of `b`.
 static inline V F(pick)(VI m, V a, V b) { return (V)(((VU)m & (VU)a) | (~(VU)m & (VU)b)); }
 /// x clamped to [lo, hi], NaN kept.
@@ -70,10 +74,15 @@ static inline void F(matvec)(float *y, const float *w, const float *v, long rows
         }
         for (int k = 0; k < 8; k++) F(st)(y + r + LANES * k, s[k]);
     }
-    for (; r < rows; r += LANES) {
+    for (; r + LANES <= rows; r += LANES) {
         V s = adding ? F(ld)(y + r) : (V)0.0f;
         for (long j = 0; j < cols; j++) s += F(ld)(w + j * rows + r) * (V)v[j];
         F(st)(y + r, s);
+    }
+    if (r < rows) {
+        F(half) s = adding ? F(ldh)(y + r) : (F(half))0.0f;
+        for (long j = 0; j < cols; j++) s += F(ldh)(w + j * rows + r) * (F(half))v[j];
+        F(sth)(y + r, s);
     }
 }
 
@@ -97,7 +106,7 @@ static void F(nk_matvec4)(float *const *y, const float *w, const float *v, long 
         F(st)(y[0] + r, a0); F(st)(y[0] + r + LANES, a1); F(st)(y[1] + r, b0); F(st)(y[1] + r + LANES, b1);
         F(st)(y[2] + r, c0); F(st)(y[2] + r + LANES, c1); F(st)(y[3] + r, d0); F(st)(y[3] + r + LANES, d1);
     }
-    for (; r < rows; r += LANES) {
+    for (; r + LANES <= rows; r += LANES) {
         V a = (V)0.0f, b = a, c = a, d = a;
         for (long j = 0; j < cols; j++) {
             V wj = F(ld)(w + j * rows + r);
@@ -105,23 +114,104 @@ static void F(nk_matvec4)(float *const *y, const float *w, const float *v, long 
         }
         F(st)(y[0] + r, a); F(st)(y[1] + r, b); F(st)(y[2] + r, c); F(st)(y[3] + r, d);
     }
+    if (r < rows) {
+        F(half) a = (F(half))0.0f, b = a, c = a, d = a;
+        for (long j = 0; j < cols; j++) {
+            F(half) wj = F(ldh)(w + j * rows + r);
+            a += wj * (F(half))v0[j]; b += wj * (F(half))v1[j]; c += wj * (F(half))v2[j]; d += wj * (F(half))v3[j];
+        }
+        F(sth)(y[0] + r, a); F(sth)(y[1] + r, b); F(sth)(y[2] + r, c); F(sth)(y[3] + r, d);
+    }
 }
 
 static void F(nk_sum)(float *y, const float *base, const long *offsets, long count, long rows) {
-    for (long r = 0; r < rows; r += LANES) {
+    long r = 0;
+    for (; r + LANES <= rows; r += LANES) {
         V s = F(ld)(base + offsets[0] + r);
         for (long b = 1; b < count; b++) s += F(ld)(base + offsets[b] + r);
         F(st)(y + r, s);
     }
+    if (r < rows) {
+        F(half) s = F(ldh)(base + offsets[0] + r);
+        for (long b = 1; b < count; b++) s += F(ldh)(base + offsets[b] + r);
+        F(sth)(y + r, s);
+    }
 }
 
-/// One step of one direction: a = x + b + wh . h; then the gates, c and h (see nk_lstm).
-static inline void F(step)(const float *x, const float *wh, const float *b, long H, int first, float *a, float *c, float *h) {
-    const long R = 4 * H;
-    // Each gate row: x + b, then + wh[r][j] h[j] for j in order (h of the step before).
-    for (long r = 0; r < R; r += LANES) F(st)(a + r, F(ld)(x + r) + F(ld)(b + r));
-    if (!first) F(matvec)(a, wh, h, R, H, 1);
-    // Gates i, f (forget bias 1), o, g; c = f c + i g; h = o tanh(c).
+/// a = x + b, each gate row.
+static inline void F(gates)(const float *x, const float *b, long R, float *a) {
+    long r = 0;
+    for (; r + LANES <= R; r += LANES) F(st)(a + r, F(ld)(x + r) + F(ld)(b + r));
+    if (r < R) F(sth)(a + r, F(ldh)(x + r) + F(ldh)(b + r));
+}
+
+/// a[d] += wh . h[d] (each gate row's sum over j in order) for the `count` (2 or 4) chains d of
+/// one or two texts, both directions (d even forward, odd backward): every weight vector is read
+/// once for all of them, and their independent sums keep the adders busy. Blocks of BLOCK vectors
+/// of rows (BLOCK2 for one text), then single vectors, then a half.
+#define CHAINS(body) do { body(0, wF, 0); body(1, wB, 1); if (count == 4) { body(2, wF, 0); body(3, wB, 1); } } while (0)
+/// (Inlined with constant `count` and `block`, so the sums stay in registers.)
+static inline __attribute__((always_inline)) void F(recurrent)(float *const *a, const float *wF, const float *wB, const float *const *h,
+                                                               const int count, const int block, long R, long H) {
+    long r = 0;
+    for (; r + block * LANES <= R; r += block * LANES) {
+        V s[4][BLOCK2];
+        for (int k = 0; k < block; k++) {
+#define LOAD(d, w, dir) s[d][k] = F(ld)(a[d] + r + LANES * k)
+            CHAINS(LOAD);
+        }
+        for (long j = 0; j < H; j++) {
+            V hj[4];
+#define BROADCAST(d, w, dir) hj[d] = (V)h[d][j]
+            CHAINS(BROADCAST);
+            for (int k = 0; k < block; k++) {
+                V col[2] = { F(ld)(wF + j * R + r + LANES * k), F(ld)(wB + j * R + r + LANES * k) };
+#define ADD(d, w, dir) s[d][k] += col[dir] * hj[d]
+                CHAINS(ADD);
+            }
+        }
+        for (int k = 0; k < block; k++) {
+#define STORE(d, w, dir) F(st)(a[d] + r + LANES * k, s[d][k])
+            CHAINS(STORE);
+        }
+    }
+    for (; r + LANES <= R; r += LANES) {
+        V s[4];
+#define LOAD1(d, w, dir) s[d] = F(ld)(a[d] + r)
+        CHAINS(LOAD1);
+        for (long j = 0; j < H; j++) {
+#define ADD1(d, w, dir) s[d] += F(ld)(w + j * R + r) * (V)h[d][j]
+            CHAINS(ADD1);
+        }
+#define STORE1(d, w, dir) F(st)(a[d] + r, s[d])
+        CHAINS(STORE1);
+    }
+    if (r < R) {
+        F(half) s[4];
+#define LOADH(d, w, dir) s[d] = F(ldh)(a[d] + r)
+        CHAINS(LOADH);
+        for (long j = 0; j < H; j++) {
+#define ADDH(d, w, dir) s[d] += F(ldh)(w + j * R + r) * (F(half))h[d][j]
+            CHAINS(ADDH);
+        }
+#define STOREH(d, w, dir) F(sth)(a[d] + r, s[d])
+        CHAINS(STOREH);
+    }
+}
+#undef CHAINS
+#undef LOAD
+#undef BROADCAST
+#undef ADD
+#undef STORE
+#undef LOAD1
+#undef ADD1
+#undef STORE1
+#undef LOADH
+#undef ADDH
+#undef STOREH
+
+/// Gates i, f (forget bias 1), o, g; c = f c + i g; h = o tanh(c).
+static inline void F(cell)(const float *a, long H, float *c, float *h) {
     for (long j = 0; j < H; j += LANES) {
         V ig = F(sigmoid)(F(ld)(a + j)), fg = F(sigmoid)(F(ld)(a + H + j) + 1.0f);
         V og = F(sigmoid)(F(ld)(a + 2 * H + j)), g = F(tanh)(F(ld)(a + 3 * H + j));
@@ -131,20 +221,36 @@ static inline void F(step)(const float *x, const float *wh, const float *b, long
     }
 }
 
-static void F(nk_bilstm)(const float *x, long xStride, const float *whF, const float *bF, const float *whB, const float *bB,
-                         long hidden, long n, float *ht, long htStride, float *state) {
-    const long H = hidden, R = 4 * hidden, size = R + 2 * H + 24;
-    // Per direction a (gate rows), c and h, each padded by eight floats: the activations run a
-    // vector of units at a time, and the last vector's lanes past H land in the padding.
-    memset(state, 0, sizeof(float) * 2 * size);
-    float *aF = state, *cF = aF + R + 8, *hF = cF + H + 8;
-    float *aB = state + size, *cB = aB + R + 8, *hB = cB + H + 8;
-    // The two directions step together: their chains are independent, so the CPU overlaps them.
-    for (long step = 0; step < n; step++) {
-        const long i = step, k = n - 1 - step;
-        F(step)(x + i * xStride, whF, bF, H, step == 0, aF, cF, hF);
-        F(step)(x + k * xStride + R, whB, bB, H, step == 0, aB, cB, hB);
-        for (long j = 0; j < H; j++) { ht[j * htStride + i] = hF[j]; ht[(H + j) * htStride + k] = hB[j]; }
+static void F(nk_bilstm)(long texts, const float *const *x, long xStride, const float *whF, const float *bF, const float *whB,
+                         const float *bB, long hidden, const long *n, float *const *ht, const long *htStride, float *state) {
+    const long H = hidden, R = 4 * hidden, size = R + 2 * H + 3 * NK_PAD;
+    // Per chain (text t's forward 2t, backward 2t + 1) a (gate rows), c and h, each padded: the
+    // activations run a vector of units at a time, and the last vector's lanes past H land in the padding.
+    memset(state, 0, sizeof(float) * 2 * texts * size);
+    float *a[4], *c[4], *h[4];
+    for (int d = 0; d < 2 * texts; d++) { a[d] = state + d * size; c[d] = a[d] + R + NK_PAD; h[d] = c[d] + H + NK_PAD; }
+    const long steps = texts == 2 && n[1] > n[0] ? n[1] : n[0];
+    for (long step = 0; step < steps; step++) {
+        // The texts still running (the shorter one stops first); their chains step together.
+        float *as[4], *hs[4];
+        int count = 0;
+        for (int t = 0; t < texts; t++) if (step < n[t]) {
+            F(gates)(x[t] + step * xStride, bF, R, a[2 * t]);
+            F(gates)(x[t] + (n[t] - 1 - step) * xStride + R, bB, R, a[2 * t + 1]);
+            as[count] = a[2 * t]; hs[count++] = h[2 * t];
+            as[count] = a[2 * t + 1]; hs[count++] = h[2 * t + 1];
+        }
+        // Each gate row: x + b, then + wh[r][j] h[j] for j in order (h of the step before).
+        if (step > 0) {
+            if (count == 4) F(recurrent)(as, whF, whB, (const float *const *)hs, 4, BLOCK4, R, H);
+            else F(recurrent)(as, whF, whB, (const float *const *)hs, 2, BLOCK2, R, H);
+        }
+        for (int t = 0; t < texts; t++) if (step < n[t]) {
+            F(cell)(a[2 * t], H, c[2 * t], h[2 * t]);
+            F(cell)(a[2 * t + 1], H, c[2 * t + 1], h[2 * t + 1]);
+            const long i = step, k = n[t] - 1 - step;
+            for (long j = 0; j < H; j++) { ht[t][j * htStride[t] + i] = h[2 * t][j]; ht[t][(H + j) * htStride[t] + k] = h[2 * t + 1][j]; }
+        }
     }
 }
 

@@ -61,14 +61,17 @@ struct NagisaOracleTests {
         let want = answers.flatMap { $0["words"]!.array!.map { $0.array!.map { $0.string! } } }
         try #require(want.count == texts.count)
         var differences: [String] = []
-        for (t, w) in zip(texts, want) {
-            let got = tagger.wakati(t)
+        // Each text alone, and all of them in one call (two at a time through the network, paired
+        // with texts of other lengths, empty ones among them): both must be nagisa's.
+        for (t, (w, together)) in zip(texts, zip(want, tagger.wakati(texts))) {
+            let alone = tagger.wakati(t)
             // Python compares code points; so do we.
-            if !got.elementsEqual(w, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
-                differences.append("\(t.debugDescription): nagisa \(w), ours \(got)")
+            for (how, got) in [("alone", alone), ("together", together)]
+            where !got.elementsEqual(w, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
+                differences.append("\(t.debugDescription) \(how): nagisa \(w), ours \(got)")
             }
         }
-        #expect(differences.isEmpty, "\(differences.count)/\(texts.count) differ: \(differences.prefix(5))")
+        #expect(differences.isEmpty, "\(differences.count) differ (of \(texts.count) texts, alone and together): \(differences.prefix(5))")
     }
 
     /// Damaged model files give an error naming the file, never a trap or a wrong model.
@@ -98,5 +101,38 @@ struct NagisaOracleTests {
         write(weights: weights, vocab: vocab)
         let text = "東京都に行った"
         #expect(try NagisaTagger(directory: dir).wakati(text) == NagisaTagger.shared().wakati(text))
+    }
+
+    /// The vocabulary tables a first load writes (`nagisa_v001.tables`) are used only when intact
+    /// and made from the vocabulary file there now: damaged, truncated or stale, they are rebuilt.
+    @Test(.enabled(if: modelReady))
+    func tablesFileIsCheckedAndRebuilt() throws {
+        let source = NagisaTagger.defaultDirectory, fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("nagisa-tables-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        for name in ["nagisa_v001.weights", "nagisa_v001.vocab"] { try fm.copyItem(atPath: source + "/" + name, toPath: dir + "/" + name) }
+        let tables = dir + "/nagisa_v001.tables", text = "北部地域の大雪で列車が遅れた。東京都に行った"
+        let want = try NagisaTagger.shared().wakati(text)
+        #expect(try NagisaTagger(directory: dir).wakati(text) == want)
+        let built = try Data(contentsOf: URL(fileURLWithPath: tables))
+        #expect(built.count > 1_000_000)
+        #expect(try NagisaTagger(directory: dir).wakati(text) == want)  // from the file
+        func damaged(_ bytes: Data) throws {
+            fm.createFile(atPath: tables, contents: bytes)
+            #expect(try NagisaTagger(directory: dir).wakati(text) == want)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: tables)) == built)
+        }
+        var slots = built
+        slots.replaceSubrange(4096..<(4096 + 1 << 16), with: Data(repeating: 0xFF, count: 1 << 16))
+        try damaged(slots)
+        try damaged(built.prefix(built.count / 2))
+        try damaged(Data("nagisa tables 0\n".utf8) + built.dropFirst(16))
+        // A vocabulary file written again (another mtime) makes the file stale: its signature changes.
+        try fm.removeItem(atPath: dir + "/nagisa_v001.vocab")
+        try fm.copyItem(atPath: source + "/nagisa_v001.vocab", toPath: dir + "/nagisa_v001.vocab")
+        #expect(try NagisaTagger(directory: dir).wakati(text) == want)
+        let rebuilt = try Data(contentsOf: URL(fileURLWithPath: tables))
+        #expect(rebuilt != built && rebuilt.count == built.count)
     }
 }

@@ -61,8 +61,9 @@ struct TranslationGoldenTests {
                 if c.task == "wmt20:en-ja" {
                     let segment = metric == "bleu" ? JapaneseSegmentation.janome : JapaneseSegmentation.nagisa
                     let hyp = extracted.first?.string ?? ""
-                    #expect(try segment(target["golds"]!.array![0].string!) == prepared["golds"]!.array![0].string!, "\(c.id)[\(k)] \(metric) reference segmentation")
-                    #expect(try segment(hyp) == prepared["preds"]!.array![0].string!, "\(c.id)[\(k)] \(metric) translation segmentation")
+                    let segmented = try segment([target["golds"]!.array![0].string!, hyp])
+                    #expect(segmented[0] == prepared["golds"]!.array![0].string!, "\(c.id)[\(k)] \(metric) reference segmentation")
+                    #expect(segmented[1] == prepared["preds"]!.array![0].string!, "\(c.id)[\(k)] \(metric) translation segmentation")
                 }
             }
         }

@@ -42,18 +42,18 @@ enum TranslationMetric {
     /// Each response's statistics against the reference; the record's are those of the first
     /// translation any response gave, `""` when none did (the reference's preparator collects
     /// the extractions of all responses, falls back to `""`, and BLEU keeps the first).
-    static func score(_ input: MetricInput, segment: (String) throws -> String) throws -> MetricScore {
+    /// `segment` gets the record's texts in one call (the reference first), so that a segmenter
+    /// can batch them.
+    static func score(_ input: MetricInput, segment: ([String]) throws -> [String]) throws -> MetricScore {
         guard let golds = input.target["golds"]?.array, golds.count == 1, let gold = golds[0].string else {
             throw EvalError("expected one reference string", field: "target.golds", hint: "render the record with a translation task")
         }
-        let reference = try segment(gold)
-        func stats(_ translation: String) throws -> JSONValue {
-            BLEUStatistics(hypothesis: try segment(translation), reference: reference).json
-        }
         let translations = input.extracted.map { $0.first?.description ?? "" }
-        let perResponse = try translations.map(stats)
         let chosen = input.extracted.lazy.compactMap(\.first).first?.description ?? ""
-        let record = chosen == translations[0] ? perResponse[0] : try stats(chosen)
-        return MetricScore(perResponse: perResponse, record: record)
+        let own = chosen != translations[0]
+        let segmented = try segment([gold] + translations + (own ? [chosen] : []))
+        func stats(_ hypothesis: String) -> JSONValue { BLEUStatistics(hypothesis: hypothesis, reference: segmented[0]).json }
+        let perResponse = segmented[1...translations.count].map(stats)
+        return MetricScore(perResponse: perResponse, record: own ? stats(segmented.last!) : perResponse[0])
     }
 }
