@@ -2,7 +2,7 @@
 # WMT20 en→ja segments scored per second on a 1,000-segment corpus, in one run: `score | aggregate`
 # (extraction, segmentation, 13a statistics, corpus BLEU) for each metric alone and for both in one
 # pass, against the reference's path for each metric (bleu_reference.py: Janome + sacreBLEU 2.5.1,
-# nagisa 0.2.11 + sacreBLEU); fails unless the corpus BLEUs agree.
+# nagisa 0.2.11 + sacreBLEU), three rounds of both sides, medians; fails unless the corpus BLEUs agree.
 # The corpus: sentences of the golden fixtures' Japanese responses as references, seeded edits of
 # them as the model's answers (some without a `日本語:` line, some empty). janome, sacrebleu and
 # nagisa come from PyPI into ~/.cache/evalpipe/bleu-bench-venv the first time; our nagisa weights
@@ -74,23 +74,40 @@ ours() {  # NAME TASKS_DIR: prints "wall cpu wall-start-up cpu-start-up bleu ble
   read -r w1 c1 _ < <(run "$1.one" "$2" "$work/one.jsonl")
   echo "$w $c $(awk -v a="$w" -v b="$w1" 'BEGIN { print a - b }') $(awk -v a="$c" -v b="$c1" 'BEGIN { print a - b }') $b $n"
 }
-read -r both_w both_c both_sw both_sc both_b both_n < <(ours both "$here/../../tasks")
-read -r bleu_w bleu_c bleu_sw bleu_sc bleu_b _ < <(ours bleu "$work/bleu")
-read -r nagisa_w nagisa_c nagisa_sw nagisa_sc _ nagisa_n < <(ours nagisa "$work/nagisa")
 ref() {   # SEGMENTER: prints "wall cpu loop-wall loop-cpu bleu"
   python3 "$here/rusage.py" "$work/$1.ref.process" "$venv/bin/python" "$here/bleu_reference.py" "$1" \
     < "$work/answers.jsonl" 2> "$work/$1.ref.time" > "$work/$1.ref"
   echo "$(jq -r '"\(.wall_s) \(.cpu_s)"' "$work/$1.ref.process") $(tail -n 1 "$work/$1.ref.time") $(cat "$work/$1.ref")"
 }
-read -r janome_w janome_c janome_sw janome_sc janome_b < <(ref janome)
-read -r nref_w nref_c nref_sw nref_sc nref_b < <(ref nagisa)
+# Three rounds, each side in turn within a round (so a machine that slows down or speeds up
+# between rounds weighs on both), and per figure the median of the three.
+for round in 1 2 3; do
+  ours both "$here/../../tasks" >> "$work/both.runs"
+  ours bleu "$work/bleu" >> "$work/bleu.runs"
+  ours nagisa "$work/nagisa" >> "$work/nagisa.runs"
+  ref janome >> "$work/janome.runs"
+  ref nagisa >> "$work/nagisa-ref.runs"
+done
+median() {  # RUNS: per column the median of the rounds (a column that is not a number: the first round's)
+  awk '{ for (i = 1; i <= NF; i++) v[NR, i] = $i; if (NF > nf) nf = NF }
+    END { for (i = 1; i <= nf; i++) {
+      a = v[1, i]; b = v[2, i]; c = v[3, i]
+      if (a !~ /^-?[0-9.]+(e-?[0-9]+)?$/) m = a
+      else m = (a + 0 <= b + 0) ? ((b + 0 <= c + 0) ? b : ((a + 0 <= c + 0) ? c : a)) : ((a + 0 <= c + 0) ? a : ((b + 0 <= c + 0) ? c : b))
+      printf "%s%s", m, (i < nf ? " " : "\n") } }' "$1"
+}
+read -r both_w both_c both_sw both_sc both_b both_n < <(median "$work/both.runs")
+read -r bleu_w bleu_c bleu_sw bleu_sc bleu_b _ < <(median "$work/bleu.runs")
+read -r nagisa_w nagisa_c nagisa_sw nagisa_sc _ nagisa_n < <(median "$work/nagisa.runs")
+read -r janome_w janome_c janome_sw janome_sc janome_b < <(median "$work/janome.runs")
+read -r nref_w nref_c nref_sw nref_sc nref_b < <(median "$work/nagisa-ref.runs")
 awk -v n="$segments" \
     -v bw="$both_w" -v bc="$both_c" -v bsw="$both_sw" -v bsc="$both_sc" -v b1="$both_b" -v b2="$both_n" \
     -v jw="$bleu_w" -v jc="$bleu_c" -v jsw="$bleu_sw" -v jsc="$bleu_sc" -v jb="$bleu_b" \
     -v gw="$nagisa_w" -v gc="$nagisa_c" -v gsw="$nagisa_sw" -v gsc="$nagisa_sc" -v gb="$nagisa_n" \
     -v rjw="$janome_w" -v rjc="$janome_c" -v rjsw="$janome_sw" -v rjsc="$janome_sc" -v rjb="$janome_b" \
     -v rgw="$nref_w" -v rgc="$nref_c" -v rgsw="$nref_sw" -v rgsc="$nref_sc" -v rgb="$nref_b" 'BEGIN {
-  printf "WMT20 en→ja corpus BLEU, %d segments; segments per second\n", n
+  printf "WMT20 en→ja corpus BLEU, %d segments; segments per second (medians of 3 rounds)\n", n
   printf "  %-40s %21s   %21s\n", "", "from process start", "scoring only"
   printf "  %-40s %10s %10s   %10s %10s  %s\n", "", "wall", "CPU", "wall", "CPU", "corpus BLEU"
   row = "  %-40s %8.0f/s %8.0f/s   %8.0f/s %8.0f/s  %s\n"
