@@ -63,22 +63,12 @@ final class TaggerScratch {
         fixedKeys = bases[Kind.bi0.rawValue]
         fixedSlot = [Int32](repeating: -1, count: fixedKeys)
         owners = [Int32](repeating: 0, count: fixedKeys + 1 << Self.cacheBits)
-        products = Self.allocateHuge(rows * owners.count)
+        products = .allocate(capacity: rows * owners.count)
         embedding = .allocate(capacity: 4 * tables.map(\.dim).max()!)
         stamps = [Int32](repeating: 0, count: owners.count)
     }
 
-    deinit { free(products); embedding.deallocate() }
-
-    /// `count` floats on transparent huge pages where the kernel offers them: the products are
-    /// tens of megabytes read at random, so 4 KB pages cost a fault each and miss the TLB.
-    private static func allocateHuge(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let page = 2 << 20, bytes = (4 * count + page - 1) & ~(page - 1)
-        var p: UnsafeMutableRawPointer?
-        guard posix_memalign(&p, page, bytes) == 0, let p else { fatalError("nagisa: out of memory") }
-        _ = madvise(p, bytes, Int32(MADV_HUGEPAGE))
-        return p.bindMemory(to: Float.self, capacity: count)
-    }
+    deinit { products.deallocate(); embedding.deallocate() }
 
     /// The BMES tag of each character of each text (lowered, preprocessed, not empty): two at a
     /// time through the BiLSTM, which then reads its weights once for both.
