@@ -1,4 +1,5 @@
 import EvalCore
+import NagisaKernels
 
 /// A read-only map from code-point sequences to ids, looked up in place in a text's code points:
 /// nagisa's vocabularies are Python `dict`s keyed by `str`, so keys compare code point by code point.
@@ -115,6 +116,11 @@ struct CodePointTable: @unchecked Sendable {  // read-only memory that `owner` k
         var i = 0
         while i < count && keys[k + i] == text[from + i] { i += 1 }
         return i == count
+    }
+
+    /// Asks for the slot a lookup of `hash` reads first, to be read soon.
+    @inline(__always) func prefetch(hash: UInt64) {
+        nk_prefetch_line(slots.baseAddress! + (Self.bucket(hash) & (slots.count - 1)))
     }
 
     /// The value of `text[from..<from + count]`, whose hash (`step` from `seed`) is `hash`; nil if absent.

@@ -102,17 +102,24 @@ final class TaggerScratch {
         cps.append(NagisaModel.endOfText)  // the last bigram is `c + "<E>"`
         Self.fill(&uni, m.uniOOV, n); Self.fill(&bi, m.biOOV, n); Self.fill(&ctype, 0, n)
         Self.fill(&matches, -1, 8 * n)
+        let (uniTable, biTable, wordTable) = (m.uni, m.bi, m.word)
         cps.withUnsafeBufferPointer { t in
+            // The large tables' first probes of the whole text asked for at once: each is a cache
+            // miss, and the lookups below depend on each other's results.
+            for i in 0..<n {
+                let h1 = CodePointTable.step(CodePointTable.seed, t[i]), h2 = CodePointTable.step(h1, t[i + 1])
+                biTable.prefetch(hash: h2); wordTable.prefetch(hash: h1); wordTable.prefetch(hash: h2)
+            }
             for i in 0..<n {
                 let h1 = CodePointTable.step(CodePointTable.seed, t[i])
-                if let id = m.uni.find(t, from: i, count: 1, hash: h1) { uni[i] = id }
-                if let id = m.bi.find(t, from: i, count: 2, hash: CodePointTable.step(h1, t[i + 1])) { bi[i] = id }
+                if let id = uniTable.find(t, from: i, count: 1, hash: h1) { uni[i] = id }
+                if let id = biTable.find(t, from: i, count: 2, hash: CodePointTable.step(h1, t[i + 1])) { bi[i] = id }
                 ctype[i] = Int32(charType(lower[i]))
                 // Words of up to 8 characters from i; a length no key starts with ends the search.
                 var h = CodePointTable.seed
                 for length in 1...min(8, n - i) {
                     h = CodePointTable.step(h, t[i + length - 1])
-                    guard let id = m.word.find(t, from: i, count: length, hash: h) else { break }
+                    guard let id = wordTable.find(t, from: i, count: length, hash: h) else { break }
                     matches[8 * i + length - 1] = id
                 }
             }

@@ -61,3 +61,5 @@ void nk_prefetch(const float *base, const long *offsets, long count, long rows) 
     for (long b = 0; b < count; b++)
         for (long r = 0; r < rows; r += 16) __builtin_prefetch(base + offsets[b] + r);
 }
+
+void nk_prefetch_line(const void *p) { __builtin_prefetch(p); }

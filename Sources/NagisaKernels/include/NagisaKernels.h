@@ -22,6 +22,9 @@ void nk_sum(float *y, const float *base, const long *offsets, long count, long r
 /// Asks for the cache lines of nk_sum's operands (64-byte lines), to be read soon.
 void nk_prefetch(const float *base, const long *offsets, long count, long rows);
 
+/// Asks for the cache line at p.
+void nk_prefetch_line(const void *p);
+
 /// DyNet's bidirectional VanillaLSTM (one layer each way) over `texts` (1 or 2) texts of n[t]
 /// characters, the two in step (the same values as one at a time, each weight read once for both):
 /// at character i, a direction's gate rows are its part of x[t][i * xStride ...] (forward 0..<4H,
