@@ -30,7 +30,7 @@ public enum StrictYAML {
     public static func decode<T: Decodable>(_ type: T.Type, from text: String, file: String) throws -> T {
         let root: Node
         do {
-            root = try Yams.compose(yaml: text, Resolver.basic.appending(.merge)) ?? Node("")
+            root = try Yams.compose(yaml: text, Resolver.basic) ?? Node("")
         } catch let e as YamlError {
             throw EvalError.yaml(e, file: file)
         } catch {
