@@ -33,7 +33,8 @@ public final class MappedFile: @unchecked Sendable {  // read-only after init
             dir += "/" + part
             if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw EvalError("\(dir): \(String(cString: strerror(errno)))") }
         }
-        let temporary = path + ".tmp.\(getpid())"
+        // Unique across threads, processes and hosts sharing the folder (a cluster's home directory).
+        let temporary = path + ".tmp.\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
         guard let file = fopen(temporary, "wb") else { throw EvalError("\(temporary): \(String(cString: strerror(errno)))") }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let closed = fclose(file)
