@@ -162,7 +162,7 @@ final class TaggerScratch {
     @inline(__always) private func compute(_ kind: Kind, _ id: Int32, into slot: Int, _ weights: UnsafePointer<Float>) {
         let table = kindTable[kind.rawValue]
         table.copyRow(id, to: embedding)
-        nk_matvec(products + slot * rows, weights, embedding, rows, table.dim, 0)
+        nk_matvec(products + slot * rows, weights, embedding, rows, table.dim)
     }
 
     @inline(__always) private func slot(_ key: Int) -> Int {

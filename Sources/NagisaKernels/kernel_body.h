@@ -62,11 +62,11 @@ static inline V F(tanh)(V v) {
 }
 
 /// Eight vectors of rows at a time, so that eight independent sums keep the adders busy.
-static inline void F(matvec)(float *y, const float *w, const float *v, long rows, long cols, int adding) {
+static inline void F(matvec)(float *y, const float *w, const float *v, long rows, long cols) {
     long r = 0;
     for (; r + 8 * LANES <= rows; r += 8 * LANES) {
         V s[8];
-        for (int k = 0; k < 8; k++) s[k] = adding ? F(ld)(y + r + LANES * k) : (V)0.0f;
+        for (int k = 0; k < 8; k++) s[k] = (V)0.0f;
         for (long j = 0; j < cols; j++) {
             const float *col = w + j * rows + r;
             V vj = (V)v[j];
@@ -75,19 +75,19 @@ static inline void F(matvec)(float *y, const float *w, const float *v, long rows
         for (int k = 0; k < 8; k++) F(st)(y + r + LANES * k, s[k]);
     }
     for (; r + LANES <= rows; r += LANES) {
-        V s = adding ? F(ld)(y + r) : (V)0.0f;
+        V s = (V)0.0f;
         for (long j = 0; j < cols; j++) s += F(ld)(w + j * rows + r) * (V)v[j];
         F(st)(y + r, s);
     }
     if (r < rows) {
-        F(half) s = adding ? F(ldh)(y + r) : (F(half))0.0f;
+        F(half) s = (F(half))0.0f;
         for (long j = 0; j < cols; j++) s += F(ldh)(w + j * rows + r) * (F(half))v[j];
         F(sth)(y + r, s);
     }
 }
 
-static void F(nk_matvec)(float *y, const float *w, const float *v, long rows, long cols, int adding) {
-    F(matvec)(y, w, v, rows, cols, adding);
+static void F(nk_matvec)(float *y, const float *w, const float *v, long rows, long cols) {
+    F(matvec)(y, w, v, rows, cols);
 }
 
 /// Four products at once (v holds four rows of `cols`): each output as F(nk_matvec) computes it,
@@ -147,68 +147,37 @@ static inline void F(gates)(const float *x, const float *b, long R, float *a) {
 
 /// a[d] += wh . h[d] (each gate row's sum over j in order) for the `count` (2 or 4) chains d of
 /// one or two texts, both directions (d even forward, odd backward): every weight vector is read
-/// once for all of them, and their independent sums keep the adders busy. Blocks of BLOCK vectors
-/// of rows (BLOCK2 for one text), then single vectors, then a half.
-#define CHAINS(body) do { body(0, wF, 0); body(1, wB, 1); if (count == 4) { body(2, wF, 0); body(3, wB, 1); } } while (0)
-/// (Inlined with constant `count` and `block`, so the sums stay in registers.)
+/// once for all of them, and their independent sums keep the adders busy. Blocks of `block`
+/// vectors of rows, then single vectors, then a half. (Inlined with constant `count` and `block`,
+/// so the loops over them unroll and the sums stay in registers.)
 static inline __attribute__((always_inline)) void F(recurrent)(float *const *a, const float *wF, const float *wB, const float *const *h,
                                                                const int count, const int block, long R, long H) {
+    const float *w[2] = { wF, wB };
     long r = 0;
     for (; r + block * LANES <= R; r += block * LANES) {
         V s[4][BLOCK2];
-        for (int k = 0; k < block; k++) {
-#define LOAD(d, w, dir) s[d][k] = F(ld)(a[d] + r + LANES * k)
-            CHAINS(LOAD);
-        }
+        for (int d = 0; d < count; d++) for (int k = 0; k < block; k++) s[d][k] = F(ld)(a[d] + r + LANES * k);
         for (long j = 0; j < H; j++) {
-            V hj[4];
-#define BROADCAST(d, w, dir) hj[d] = (V)h[d][j]
-            CHAINS(BROADCAST);
             for (int k = 0; k < block; k++) {
                 V col[2] = { F(ld)(wF + j * R + r + LANES * k), F(ld)(wB + j * R + r + LANES * k) };
-#define ADD(d, w, dir) s[d][k] += col[dir] * hj[d]
-                CHAINS(ADD);
+                for (int d = 0; d < count; d++) s[d][k] += col[d & 1] * (V)h[d][j];
             }
         }
-        for (int k = 0; k < block; k++) {
-#define STORE(d, w, dir) F(st)(a[d] + r + LANES * k, s[d][k])
-            CHAINS(STORE);
-        }
+        for (int d = 0; d < count; d++) for (int k = 0; k < block; k++) F(st)(a[d] + r + LANES * k, s[d][k]);
     }
     for (; r + LANES <= R; r += LANES) {
         V s[4];
-#define LOAD1(d, w, dir) s[d] = F(ld)(a[d] + r)
-        CHAINS(LOAD1);
-        for (long j = 0; j < H; j++) {
-#define ADD1(d, w, dir) s[d] += F(ld)(w + j * R + r) * (V)h[d][j]
-            CHAINS(ADD1);
-        }
-#define STORE1(d, w, dir) F(st)(a[d] + r, s[d])
-        CHAINS(STORE1);
+        for (int d = 0; d < count; d++) s[d] = F(ld)(a[d] + r);
+        for (long j = 0; j < H; j++) for (int d = 0; d < count; d++) s[d] += F(ld)(w[d & 1] + j * R + r) * (V)h[d][j];
+        for (int d = 0; d < count; d++) F(st)(a[d] + r, s[d]);
     }
     if (r < R) {
         F(half) s[4];
-#define LOADH(d, w, dir) s[d] = F(ldh)(a[d] + r)
-        CHAINS(LOADH);
-        for (long j = 0; j < H; j++) {
-#define ADDH(d, w, dir) s[d] += F(ldh)(w + j * R + r) * (F(half))h[d][j]
-            CHAINS(ADDH);
-        }
-#define STOREH(d, w, dir) F(sth)(a[d] + r, s[d])
-        CHAINS(STOREH);
+        for (int d = 0; d < count; d++) s[d] = F(ldh)(a[d] + r);
+        for (long j = 0; j < H; j++) for (int d = 0; d < count; d++) s[d] += F(ldh)(w[d & 1] + j * R + r) * (F(half))h[d][j];
+        for (int d = 0; d < count; d++) F(sth)(a[d] + r, s[d]);
     }
 }
-#undef CHAINS
-#undef LOAD
-#undef BROADCAST
-#undef ADD
-#undef STORE
-#undef LOAD1
-#undef ADD1
-#undef STORE1
-#undef LOADH
-#undef ADDH
-#undef STOREH
 
 /// Gates i, f (forget bias 1), o, g; c = f c + i g; h = o tanh(c).
 static inline void F(cell)(const float *a, long H, float *c, float *h) {

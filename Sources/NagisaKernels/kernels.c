@@ -40,8 +40,8 @@
 #define PICK(name, args) name##_base args
 #endif
 
-void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding) {
-    PICK(nk_matvec, (y, w, v, rows, cols, adding));
+void nk_matvec(float *y, const float *w, const float *v, long rows, long cols) {
+    PICK(nk_matvec, (y, w, v, rows, cols));
 }
 
 void nk_matvec4(float *const *y, const float *w, const float *v, long rows, long cols) {

@@ -8,9 +8,8 @@
 /// The floats past the end of each of nk_bilstm's working vectors (the widest vector's lanes).
 #define NK_PAD 16
 
-/// y[r] (+)= sum_j w[j * rows + r] * v[j], j in order, for r < rows (a multiple of 8); without
-/// `adding` each sum starts from 0.
-void nk_matvec(float *y, const float *w, const float *v, long rows, long cols, int adding);
+/// y[r] = sum_j w[j * rows + r] * v[j], j in order from 0, for r < rows (a multiple of 8).
+void nk_matvec(float *y, const float *w, const float *v, long rows, long cols);
 
 /// nk_matvec of four vectors (v: four rows of `cols` floats) into y[0..<4], not adding: the same
 /// values, the weights read once.
