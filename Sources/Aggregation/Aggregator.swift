@@ -61,6 +61,9 @@ public final class Aggregator {
         self.dedupe = dedupe
     }
 
+    /// Every top-level field `add` reads: a reader may build only these (`RecordReader(keeping:)`).
+    public static let fields: Set<String> = ["task", "id", "call", "model", "profile", "scores", "status", "generation", "dataset", "subset"]
+
     /// Counts one record; false when `dedupe` left it out as a repeated id.
     @discardableResult
     public func add(_ r: JSONObject) throws -> Bool {

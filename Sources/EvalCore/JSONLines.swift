@@ -107,10 +107,13 @@ public final class RecordReader: Sequence, IteratorProtocol {
     private var current: (name: String, reader: LineReader)?
     /// Set when iteration stopped on an error; `next()` then returns nil.
     public private(set) var failure: EvalError?
+    /// The only fields a reader looks at (nil: all): the others are checked, not built.
+    private let keeping: Set<String>?
 
     /// `paths` empty or `["-"]` reads stdin.
-    public init(paths: [String]) {
+    public init(paths: [String], keeping: Set<String>? = nil) {
         pending = paths.isEmpty ? ["-"] : paths
+        self.keeping = keeping
     }
 
     public func next() -> SourcedRecord? {
@@ -129,7 +132,7 @@ public final class RecordReader: Sequence, IteratorProtocol {
             guard let line = try reader.next() else { current = nil; continue }
             if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             let value: JSONValue
-            do { value = try JSON.decode(line) } catch {
+            do { value = try JSON.decode(line, keeping: keeping) } catch {
                 throw EvalError(JSON.describe(error), file: name, line: reader.lineNumber, hint: Self.hint(line, reader))
             }
             guard case .object(let o) = value else {

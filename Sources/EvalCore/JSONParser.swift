@@ -11,6 +11,9 @@ import Glibc
 /// - Duplicate keys: the last one wins, as in Python's `json` (the reference's language).
 /// - Rejected: invalid UTF-8, lone surrogate escapes, raw control characters in strings, trailing
 ///   commas, leading zeros, NaN/Infinity, anything after the value, nesting deeper than 512.
+/// - `keeping`: of a top-level object only these members are built; the others are checked just
+///   as strictly (same errors, same offsets) but skipped, for readers that look at a few fields
+///   of large records.
 public struct JSONParseError: Error, CustomStringConvertible, Equatable {
     public var message: String
     /// Byte offset from the start of the input where the problem was found.
@@ -24,10 +27,11 @@ struct JSONParser {
     private var depth = 0
     /// The members of the objects being parsed, innermost last.
     private var members: [(key: String, value: JSONValue)] = []
+    private let keeping: Set<String>?
     private static let maxDepth = 512
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        var p = JSONParser(b: bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
+        var p = JSONParser(b: bytes, keeping: keeping)
         p.skipSpace()
         let v = try p.value()
         p.skipSpace()
@@ -35,7 +39,7 @@ struct JSONParser {
         return v
     }
 
-    private init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+    private init(b: UnsafeBufferPointer<UInt8>, keeping: Set<String>?) { self.b = b; self.keeping = keeping }
 
     private func fail(_ message: String, at offset: Int? = nil) -> JSONParseError {
         JSONParseError(message: message, offset: offset ?? i)
@@ -50,12 +54,13 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws(JSONParseError) -> JSONValue {
+    /// The value at `i`; with `build` false it is only checked (and `.null` returned).
+    private mutating func value(build: Bool = true) throws(JSONParseError) -> JSONValue {
         guard i < b.count else { throw fail("unexpected end of input") }
         switch b[i] {
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string(build: build))
+        case UInt8(ascii: "{"): return try object(build: build)
+        case UInt8(ascii: "["): return try array(build: build)
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
@@ -77,11 +82,12 @@ struct JSONParser {
         if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth)") }
     }
 
-    private mutating func object() throws(JSONParseError) -> JSONValue {
+    private mutating func object(build: Bool) throws(JSONParseError) -> JSONValue {
         try enter()
+        let filter = build && depth == 1 ? keeping : nil
         i += 1
         skipSpace()
-        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return build ? .object(JSONObject()) : .null }
         // Members are gathered first so that the dictionary is made at its size: growing it would
         // hash every key again at each resize.
         let base = members.count
@@ -90,12 +96,14 @@ struct JSONParser {
             guard b[i] == UInt8(ascii: "\"") else {
                 throw fail(b[i] == UInt8(ascii: "}") ? "trailing comma in an object" : "expected a string key")
             }
-            let key = try string()
+            let key = try string(build: build)
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
             skipSpace()
-            members.append((key, try value()))
+            let keep = build && filter.map { $0.contains(key) } ?? build
+            let v = try value(build: keep)
+            if keep { members.append((key, v)) }
             skipSpace()
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             switch b[i] {
@@ -103,6 +111,7 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 i += 1
                 depth -= 1
+                guard build else { return .null }
                 var o = JSONObject(minimumCapacity: members.count - base)
                 for k in base..<members.count { o[members[k].key] = members[k].value }
                 members.removeSubrange(base...)
@@ -112,21 +121,22 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws(JSONParseError) -> JSONValue {
+    private mutating func array(build: Bool) throws(JSONParseError) -> JSONValue {
         try enter()
         i += 1
         var a: [JSONValue] = []
         skipSpace()
-        if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(a) }
+        if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return build ? .array(a) : .null }
         while true {
             guard i < b.count else { throw fail("unexpected end of input in an array") }
             if b[i] == UInt8(ascii: "]") { throw fail("trailing comma in an array") }
-            a.append(try value())
+            let v = try value(build: build)
+            if build { a.append(v) }
             skipSpace()
             guard i < b.count else { throw fail("unexpected end of input in an array") }
             switch b[i] {
             case UInt8(ascii: ","): i += 1; skipSpace()
-            case UInt8(ascii: "]"): i += 1; depth -= 1; return .array(a)
+            case UInt8(ascii: "]"): i += 1; depth -= 1; return build ? .array(a) : .null
             default: throw fail("expected ',' or ']' in an array")
             }
         }
@@ -135,61 +145,69 @@ struct JSONParser {
     // MARK: strings
 
     /// Scans to the closing quote; a run without escapes becomes a String in one validating copy.
-    private mutating func string() throws(JSONParseError) -> String {
+    /// Each run between escapes is checked as UTF-8 on its own: an escape is ASCII or a whole
+    /// character, so no valid string is split by one, and `build` false checks the same bytes.
+    private mutating func string(build: Bool = true) throws(JSONParseError) -> String {
         let start = i
         i += 1
         let j = jsonPlainRunEnd(b.baseAddress!, from: i, to: b.count)
         guard j < b.count else { throw fail("unterminated string", at: start) }
         switch b[j] {
         case UInt8(ascii: "\""):
-            let s = try makeString(b.baseAddress! + i, count: j - i, start: start)
+            let run = try validRun(to: j, start: start)
             i = j + 1
-            return s
-        case UInt8(ascii: "\\"): return try escapedString(from: j, start: start)
+            // Not `String(validating:as:)`: it is not specialized for us, and its generic metadata
+            // lookups per string cost more than validating and copying a record's keys and values.
+            return build ? String(decoding: run, as: UTF8.self) : ""
+        case UInt8(ascii: "\\"): return try escapedString(from: j, start: start, build: build)
         default: throw fail("raw control character U+00\(Self.hex2(b[j])) in a string (escape it)", at: j)
         }
     }
 
-    private func makeString(_ p: UnsafePointer<UInt8>, count: Int, start: Int) throws(JSONParseError) -> String {
-        // Not `String(validating:as:)`: it is not specialized for us, and its generic metadata
-        // lookups per string cost more than validating and copying a record's keys and values.
-        let bytes = UnsafeBufferPointer(start: p, count: count)
-        guard isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string", at: start) }
-        return String(decoding: bytes, as: UTF8.self)
+    /// The bytes from `i` up to `end`, checked as UTF-8 (an error names the string's `start`).
+    private func validRun(to end: Int, start: Int) throws(JSONParseError) -> UnsafeBufferPointer<UInt8> {
+        let run = UnsafeBufferPointer(rebasing: b[i..<end])
+        guard isValidUTF8(run) else { throw fail("invalid UTF-8 in a string", at: start) }
+        return run
     }
 
     /// The slow path: copies the unescaped bytes so far, then decodes escape by escape.
-    private mutating func escapedString(from first: Int, start: Int) throws(JSONParseError) -> String {
+    private mutating func escapedString(from first: Int, start: Int, build: Bool) throws(JSONParseError) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(first - i + 32)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<first]))
+        if build { out.reserveCapacity(first - i + 32) }
+        let head = try validRun(to: first, start: start)
+        if build { out.append(contentsOf: head) }
         i = first
         while i < b.count {
             let c = b[i]
             switch c {
             case UInt8(ascii: "\""):
                 i += 1
-                return try out.withUnsafeBufferPointer { o throws(JSONParseError) in
-                    try makeString(o.baseAddress!, count: o.count, start: start)
-                }
+                return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard i + 1 < b.count else { throw fail("unterminated string", at: start) }
                 let e = b[i + 1]
                 i += 2
+                let byte: UInt8
                 switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): Self.appendUTF8(try unicodeEscape(), to: &out)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): byte = e
+                case UInt8(ascii: "b"): byte = 0x08
+                case UInt8(ascii: "f"): byte = 0x0C
+                case UInt8(ascii: "n"): byte = 0x0A
+                case UInt8(ascii: "r"): byte = 0x0D
+                case UInt8(ascii: "t"): byte = 0x09
+                case UInt8(ascii: "u"):
+                    let u = try unicodeEscape()
+                    if build { Self.appendUTF8(u, to: &out) }
+                    continue
                 default: throw fail("invalid escape '\\\(Self.show(e))'", at: i - 2)
                 }
+                if build { out.append(byte) }
             default:
                 if c < 0x20 { throw fail("raw control character U+00\(Self.hex2(c)) in a string (escape it)") }
                 let end = jsonPlainRunEnd(b.baseAddress!, from: i, to: b.count)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
+                let run = try validRun(to: end, start: start)
+                if build { out.append(contentsOf: run) }
                 i = end
             }
         }

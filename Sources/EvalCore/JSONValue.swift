@@ -149,10 +149,11 @@ public enum JSON {
         String(decoding: encode(v), as: UTF8.self)
     }
 
-    /// Parses one JSON value; errors are `JSONParseError` (message and byte offset).
-    public static func decode<Bytes: Collection>(_ bytes: Bytes) throws -> JSONValue where Bytes.Element == UInt8 {
-        if let r = try bytes.withContiguousStorageIfAvailable({ try JSONParser.parse($0) }) { return r }
-        return try Array(bytes).withUnsafeBufferPointer { try JSONParser.parse($0) }
+    /// Parses one JSON value; errors are `JSONParseError` (message and byte offset). `keeping`: of
+    /// a top-level object only these members (the rest checked as strictly, not built).
+    public static func decode<Bytes: Collection>(_ bytes: Bytes, keeping: Set<String>? = nil) throws -> JSONValue where Bytes.Element == UInt8 {
+        if let r = try bytes.withContiguousStorageIfAvailable({ try JSONParser.parse($0, keeping: keeping) }) { return r }
+        return try Array(bytes).withUnsafeBufferPointer { try JSONParser.parse($0, keeping: keeping) }
     }
 
     /// A short human explanation of a decoding error (Foundation's are long and nested).

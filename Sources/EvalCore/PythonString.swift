@@ -1,3 +1,5 @@
+import Foundation
+
 /// Python's `str` whitespace and line rules, for code ported from the reference's Python.
 extension String {
     /// Python `str.strip()`: removes leading and trailing `str.isspace()` characters.
@@ -8,7 +10,6 @@ extension String {
         return String(u[first...last])
     }
 
-    /// Python `==` on `str`: code points, not Swift's canonical equivalence.
     /// Python `str.rstrip()`.
     public var pythonRStripped: String {
         let u = unicodeScalars
@@ -16,6 +17,17 @@ extension String {
         return String(u[...last])
     }
 
+    /// NFKC as its definition composes it, NFC of NFKD (as Python's `unicodedata` does), with
+    /// Foundation's Unicode data: Foundation's own one-step NFKC on Linux leaves half-width kana and
+    /// their voiced marks apart (`ｶﾞﾟ` → `カ\u{3099}\u{309A}` where Python gives `ガ\u{309A}`), and
+    /// jamo too. Text of only ASCII, kanji and the kana NFKC keeps is returned as it is: the two
+    /// passes were a twentieth of nagisa's segmentation.
+    public var nfkc: String {
+        if unicodeScalars.allSatisfy(\.isNFKCStarter) { return self }
+        return decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+    }
+
+    /// Python `==` on `str`: code points, not Swift's canonical equivalence.
     public func pythonEquals(_ other: String) -> Bool {
         unicodeScalars.elementsEqual(other.unicodeScalars)
     }
@@ -37,6 +49,18 @@ extension String {
 }
 
 extension Unicode.Scalar {
+    /// A code point NFKC keeps, of combining class 0, that no composition takes as its second
+    /// part, so that a text of only these is its own NFKC: ASCII, the CJK unified ideographs, and
+    /// the CJK symbols and kana but for U+3000, the combining marks (U+302A…302F, U+3099, U+309A),
+    /// the compatibility forms 〶 〸 〹 〺 ゛ ゜, the digraphs ゟ ヿ and unassigned code points.
+    var isNFKCStarter: Bool {
+        switch value {
+        case ..<0x80, 0x3400...0x4DBF, 0x4E00...0x9FFF: return true
+        case 0x3001...0x3029, 0x3030...0x3035, 0x3037, 0x303B...0x303F, 0x3041...0x3096, 0x309D, 0x309E, 0x30A0...0x30FE: return true
+        default: return false
+        }
+    }
+
     /// Python `str.isspace()`: bidi class WS, B or S, or category Zs.
     public var isPythonSpace: Bool {
         switch value {

@@ -59,10 +59,7 @@ public enum SentenceSegmenter {
             guard inClass(s[i]) else { out.append(s[i]); i += 1; continue }
             var j = i
             while j < s.count && inClass(s[j]) { j += 1 }
-            // NFKC as NFC of NFKD: Foundation's own NFKC on Linux leaves half-width kana and
-            // their voiced marks uncomposed (ｶﾞ → カ + U+3099, where Python gives ガ).
-            let run = String(String.UnicodeScalarView(s[i..<j]))
-            out.append(contentsOf: run.decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.unicodeScalars)
+            out.append(contentsOf: String(String.UnicodeScalarView(s[i..<j])).nfkc.unicodeScalars)
             i = j
         }
         return out.map { $0 == "－" ? "-" : $0 }

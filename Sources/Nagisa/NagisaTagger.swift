@@ -69,15 +69,9 @@ public final class NagisaTagger: Sendable {
 
     /// `nagisa_utils.preprocess`, as code points.
     static func preprocess(_ s: String) -> [Unicode.Scalar] {
-        return nfkc(s.pythonRStripped).unicodeScalars.map { c in
+        return s.pythonRStripped.nfkc.unicodeScalars.map { c in
             c == "\u{130}" ? "I" : c == " " ? "\u{3000}" : c
         }
-    }
-
-    /// NFKC as its definition composes it, NFC of NFKD: Foundation's one-step compatibility
-    /// composition leaves `ｶﾞﾟ` as `カ\u{3099}\u{309A}` where Python gives `ガ\u{309A}`.
-    static func nfkc(_ s: String) -> String {
-        s.decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
     }
 
     /// Python's `str.lower()`: full lowercase mappings, and capital sigma as final sigma when a cased
@@ -113,7 +107,7 @@ public final class NagisaTagger: Sendable {
         case 0x30A1...0x30FA: return 1
         case 0x4E00...0x9FA5: return 2
         default:
-            let n = c.isASCII ? [c] : Array(nfkc(String(String.UnicodeScalarView([c]))).unicodeScalars)
+            let n = c.isASCII ? [c] : Array(String(String.UnicodeScalarView([c])).nfkc.unicodeScalars)
             if n.contains(where: { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) { return 3 }
             if n.contains(where: { ("0"..."9").contains($0) }) { return 4 }
             return 5

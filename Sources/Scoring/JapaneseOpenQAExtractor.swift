@@ -136,8 +136,4 @@ extension String {
         }
         return out + String(run).nfkc
     }
-
-    /// NFKC as compatibility decomposition, then canonical composition: Foundation's own NFKC on
-    /// Linux leaves a decomposed voiced-sound mark (`ｶﾞ` → `カ` + U+3099, not `ガ`) and jamo apart.
-    private var nfkc: String { decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping }
 }

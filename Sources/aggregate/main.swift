@@ -53,7 +53,8 @@ struct Aggregate: ParsableCommand {
         let browser = format == .html ? SampleBrowser(catalog: catalog, limit: samples, maxChars: sampleChars) : nil
         // Records without an id cannot be paired: they are aggregated but not compared.
         let comparison = format == .html ? Comparison(catalog: catalog, resamples: resamples, seed: seed) : nil
-        let reader = RecordReader(paths: input.inputs)
+        // The sample browser and the comparison read whole records; the aggregate alone a few fields.
+        let reader = RecordReader(paths: input.inputs, keeping: browser == nil ? Aggregator.fields : nil)
         while let rec = try reader.nextRecord() {
             do {
                 if try agg.add(rec.fields) {

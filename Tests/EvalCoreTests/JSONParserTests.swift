@@ -159,6 +159,42 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
+    /// `keeping` builds the kept top-level members exactly as a full parse does, and on any text
+    /// (generated, then with bytes flipped, cut or inserted) fails where and as a full parse fails.
+    func testKeepingBuildsThoseMembersAndChecksTheRestAsStrictly() throws {
+        var g = JSONTextGenerator(state: 31)
+        let keep: Set<String> = ["0", "2", "k"]
+        let junk: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x65, 0x2E, 0x0A, 0xC3, 0xED, 0xA0, 0xF4, 0x80, 0x75]
+        /// The value, or the error's text.
+        func outcome(_ bytes: [UInt8], _ keeping: Set<String>?) -> (value: JSONValue?, error: String?) {
+            do { return (try JSON.decode(bytes, keeping: keeping), nil) } catch { return (nil, "\(error)") }
+        }
+        var failed = 0
+        for n in 0..<4000 {
+            // Keys repeat now and then: the last one wins either way.
+            var text = Array(("{" + (0..<Int.random(in: 0..<6, using: &g)).map { _ in
+                "\"" + ["0", "1", "2", "k", "x"].randomElement(using: &g)! + "\":" + g.space() + g.value()
+            }.joined(separator: ",") + "}").utf8)
+            if n % 2 == 1, !text.isEmpty {
+                let at = Int.random(in: 0..<text.count, using: &g)
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: text[at] = junk.randomElement(using: &g)!
+                case 1: text.removeSubrange(at...)
+                default: text.insert(junk.randomElement(using: &g)!, at: at)
+                }
+            }
+            let (full, kept) = (outcome(text, nil), outcome(text, keep)), shown = String(decoding: text, as: UTF8.self)
+            XCTAssertEqual(full.error, kept.error, shown)
+            if full.error != nil { failed += 1 }
+            if case .object(let o)? = full.value {
+                XCTAssertEqual(kept.value, .object(o.filter { keep.contains($0.key) }), shown)
+            } else {
+                XCTAssertEqual(kept.value, full.value, shown)
+            }
+        }
+        XCTAssertGreaterThan(failed, 500)
+    }
+
     func testFixturesRoundTripAndAgreeWithFoundation() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
         let files = FileManager.default.enumerator(atPath: root.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") }
