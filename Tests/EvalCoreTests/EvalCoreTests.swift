@@ -29,7 +29,7 @@ final class JSONLinesTests: XCTestCase {
     }
 
     func testReadsLinesAcrossChunksAndMarksTornLast() throws {
-        let big = String(repeating: "x", count: 3 << 20)  // longer than one 1 MiB read
+        let big = String(repeating: "x", count: 3 << 20)  // 24 reads of 128 KiB
         let path = try tempFile("a\r\n\(big)\nlast")
         let r = try LineReader(path: path)
         XCTAssertEqual(try r.next().map { String(decoding: $0, as: UTF8.self) }, "a")
