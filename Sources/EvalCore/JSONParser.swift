@@ -101,7 +101,7 @@ struct JSONParser {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
             skipSpace()
-            let keep = build && filter.map { $0.contains(key) } ?? build
+            let keep = build && (filter?.contains(key) ?? true)
             let v = try value(build: keep)
             if keep { members.append((key, v)) }
             skipSpace()
